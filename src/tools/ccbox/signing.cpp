@@ -1,0 +1,74 @@
+#include "tools/ccbox/signing.hpp"
+
+#include "platform/enclave_config.hpp"
+#include "support/file_io.hpp"
+
+#include <cstring>
+#include <sys/stat.h>
+
+namespace ccbox {
+
+Result<ResolvedEnclave> resolve_enclave(const std::string& image_path, const std::optional<std::string>& config_path) {
+    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::load(image_path));
+    ResolvedEnclave out{std::move(image), {}, std::nullopt};
+    out.config = out.image.base_config();
+    if (config_path) {
+        CCBOX_ASSIGN_OR_RETURN(ConfigFile file, load_config_file(*config_path));
+        out.config = file.apply(out.config);
+        out.config_file = std::move(file);
+    }
+    const std::string origin = config_path ? *config_path : image_path;
+    CCBOX_TRY(validate_enclave_config(out.config, origin));
+    auto layout = EnclaveLayout::compute(out.image.elf(), out.config);
+    if (!layout.ok()) {
+        if (out.config_file && out.config_file->lines.count("NumHeapPages"))
+            return layout.error().with_context(out.config_file->where("NumHeapPages") + ": ");
+        return std::move(layout).error();
+    }
+    return out;
+}
+
+Result<Digest256> measure_enclave(const ResolvedEnclave& enclave, MeasurementSink sink) {
+    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(enclave.image.elf(), enclave.config));
+    MeasurementBuilder builder(std::move(sink));
+    layout.measure(builder);
+    return builder.finish();
+}
+
+SigstructFields sigstruct_fields_for(const ccbox_enclave_config_t& config, const Digest256& mrenclave, uint32_t date) {
+    SigstructFields f;
+    f.date = date;
+    // Debug=1 signs the DEBUG attribute and leaves it out of the mask, so the enclave may be
+    // launched either way; Debug=0 masks DEBUG to 0, so EINIT refuses a debug launch.
+    f.attributes = secs_attributes_for(config, config_allows_debug(config));
+    f.attributemask.flags = config_allows_debug(config) ? ~sgx::attr::kDebug : ~uint64_t(0);
+    f.miscselect = kSecsMiscselect;
+    f.isvprodid = config.product_id;
+    f.isvsvn = config.security_version;
+    std::memcpy(f.isvfamilyid, config.family_id, 16);
+    std::memcpy(f.isvextprodid, config.extended_product_id, 16);
+    f.enclavehash = mrenclave;
+    return f;
+}
+
+Result<void> write_signed_image(const ResolvedEnclave& enclave, const sgx::Sigstruct& sigstruct,
+                                const std::string& out_path) {
+    const EnclaveImage& image = enclave.image;
+    if (!image.has_signature_section())
+        return Error(CCBOX_INVALID_IMAGE, image.origin() + ": has no " + std::string(kSignatureSectionName) +
+                                              " section to hold the signature; link it with libccbox_enclave.a");
+    SignatureSection section{};
+    section.magic = kSignatureMagic;
+    section.version = kSignatureVersion;
+    section.size = sizeof section;
+    section.config = enclave.config;
+    section.sigstruct = sigstruct;
+    auto bytes = image.elf().bytes();
+    Bytes out(bytes.begin(), bytes.end());
+    std::memcpy(out.data() + image.signature_section_offset(), &section, sizeof section);
+    struct stat st {};
+    unsigned mode = ::stat(image.origin().c_str(), &st) == 0 ? (st.st_mode & 0777) : 0755;
+    return write_file_atomic(out_path, out, mode);
+}
+
+}  // namespace ccbox
