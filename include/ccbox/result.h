@@ -81,7 +81,8 @@ extern "C" {
     X(CCBOX_MEASUREMENT_MISMATCH) /* the image no longer measures to SIGSTRUCT.ENCLAVEHASH */ \
     X(CCBOX_INVALID_ATTRIBUTE) /* enclave attributes/miscselect do not satisfy the masks */ \
     X(CCBOX_OUT_OF_EPC) /* the platform's EPC cannot hold the enclave */ \
-    X(CCBOX_PROTOCOL_ERROR) /* a malformed message on a platform channel */
+    X(CCBOX_PROTOCOL_ERROR) /* a malformed message on a platform channel */ \
+    X(CCBOX_ECALL_NOT_ALLOWED) /* a private ECALL, or one the current OCALL does not allow() */
 
 #define CCBOX_RESULT_ENUMERATOR_(name) name,
 typedef enum ccbox_result_t {

@@ -1,0 +1,120 @@
+# ccbox_add_enclave(): build, link and sign an enclave image (docs/building-enclaves.md).
+#
+#   ccbox_add_enclave(<target>
+#       SOURCES <files...>             enclave sources (C, C++, assembly)
+#       [EDL <file.edl>]               interface; the trusted side is generated and compiled in
+#       [EDL_SEARCH_PATHS <dirs...>]   for `import`/`from ... import`
+#       [CONFIG <file.conf>]           Open Enclave style configuration
+#       [KEY <key.pem>]                RSA-3072 (e=3) signing key; generated into the build tree
+#                                      when omitted
+#       [LIBRARIES <libs...>]          further static libraries to link (e.g. mbedcrypto)
+#       [INCLUDE_DIRECTORIES <dirs...>]
+#       [COMPILE_DEFINITIONS <defs...>]
+#       [NO_CXX_RUNTIME])              do not link libstdc++/libgcc_eh (C-only enclaves)
+#
+# Produces the unsigned image <target> and the signed image <target>.signed next to it
+# (target <target>_signed builds it). This file works both inside the ccbox source tree and
+# from an installed package: the caller sets CCBOX_ENCLAVE_RUNTIME (the runtime library
+# target), CCBOX_TOOL and CCBOX_EDGER8R (executables or targets) and CCBOX_ENCLAVE_INCLUDE_DIRS.
+
+include_guard(GLOBAL)
+
+# Flags every enclave translation unit is compiled with: position independent, no PLT,
+# sections for --gc-sections, stack protector (the canary lives in the TCS's TCB).
+set(CCBOX_ENCLAVE_COMPILE_OPTIONS
+    -fPIE -fno-plt -ffunction-sections -fdata-sections -fstack-protector-strong)
+set(CCBOX_ENCLAVE_LINK_OPTIONS
+    -static-pie -nostdlib -nostartfiles
+    -Wl,-e,ccbox_enclave_entry
+    -Wl,--gc-sections -Wl,-z,now -Wl,-z,relro -Wl,-z,noexecstack -Wl,-z,separate-code
+    -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none)
+
+function(_ccbox_compiler_file out name)
+  execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${name}
+                  OUTPUT_VARIABLE path OUTPUT_STRIP_TRAILING_WHITESPACE)
+  set(${out} "${path}" PARENT_SCOPE)
+endfunction()
+
+_ccbox_compiler_file(CCBOX_LIBSTDCXX_A libstdc++.a)
+_ccbox_compiler_file(CCBOX_LIBGCC_EH_A libgcc_eh.a)
+_ccbox_compiler_file(CCBOX_LIBGCC_A libgcc.a)
+
+function(ccbox_add_enclave target)
+  cmake_parse_arguments(E "NO_CXX_RUNTIME" "EDL;CONFIG;KEY"
+                        "SOURCES;EDL_SEARCH_PATHS;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
+  if(NOT E_SOURCES)
+    message(FATAL_ERROR "ccbox_add_enclave(${target}): SOURCES is required")
+  endif()
+
+  set(sources ${E_SOURCES})
+  set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
+  if(E_EDL)
+    get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
+    get_filename_component(edl_name ${E_EDL} NAME_WE)
+    set(search_args)
+    foreach(dir ${E_EDL_SEARCH_PATHS})
+      get_filename_component(dir_abs ${dir} ABSOLUTE)
+      list(APPEND search_args --search-path ${dir_abs})
+    endforeach()
+    add_custom_command(
+      OUTPUT ${gen_dir}/${edl_name}_t.c ${gen_dir}/${edl_name}_t.h ${gen_dir}/${edl_name}_args.h
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
+      COMMAND ${CCBOX_EDGER8R} --trusted --trusted-dir ${gen_dir} ${search_args} ${edl_abs}
+      DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
+      COMMENT "ccbox-edger8r: trusted side of ${E_EDL}"
+      VERBATIM)
+    list(APPEND sources ${gen_dir}/${edl_name}_t.c)
+  endif()
+
+  add_executable(${target} ${sources})
+  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF LINKER_LANGUAGE CXX)
+  target_compile_options(${target} PRIVATE ${CCBOX_ENCLAVE_COMPILE_OPTIONS})
+  target_include_directories(${target} PRIVATE ${gen_dir} ${CCBOX_ENCLAVE_INCLUDE_DIRS} ${E_INCLUDE_DIRECTORIES})
+  if(E_COMPILE_DEFINITIONS)
+    target_compile_definitions(${target} PRIVATE ${E_COMPILE_DEFINITIONS})
+  endif()
+  target_link_options(${target} PRIVATE ${CCBOX_ENCLAVE_LINK_OPTIONS})
+  set(cxx_runtime)
+  if(NOT E_NO_CXX_RUNTIME)
+    set(cxx_runtime ${CCBOX_LIBSTDCXX_A} ${CCBOX_LIBGCC_EH_A})
+  endif()
+  if(TARGET ${CCBOX_ENCLAVE_RUNTIME})
+    set(runtime_file $<TARGET_FILE:${CCBOX_ENCLAVE_RUNTIME}>)
+    add_dependencies(${target} ${CCBOX_ENCLAVE_RUNTIME})
+  else()
+    set(runtime_file ${CCBOX_ENCLAVE_RUNTIME})
+  endif()
+  # One group, so the runtime can satisfy what libstdc++ and user libraries need and the
+  # other way round.
+  target_link_libraries(${target} PRIVATE
+    -Wl,--start-group ${E_LIBRARIES} ${runtime_file} ${cxx_runtime} ${CCBOX_LIBGCC_A} -Wl,--end-group)
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${runtime_file})
+
+  # Signing
+  if(E_KEY)
+    get_filename_component(key ${E_KEY} ABSOLUTE)
+  else()
+    set(key ${CMAKE_CURRENT_BINARY_DIR}/${target}.key.pem)
+    add_custom_command(OUTPUT ${key}
+      COMMAND ${CCBOX_TOOL} keygen --force -o ${key}
+      DEPENDS ${CCBOX_TOOL}
+      COMMENT "ccbox keygen: ${target}.key.pem"
+      VERBATIM)
+  endif()
+  set(config_args)
+  set(config_dep)
+  if(E_CONFIG)
+    get_filename_component(config ${E_CONFIG} ABSOLUTE)
+    set(config_args -c ${config})
+    set(config_dep ${config})
+  endif()
+  add_custom_command(
+    OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed
+    COMMAND ${CCBOX_TOOL} sign -e $<TARGET_FILE:${target}> ${config_args} -k ${key}
+            -o ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed
+    DEPENDS ${target} ${key} ${config_dep} ${CCBOX_TOOL}
+    COMMENT "ccbox sign: ${target}.signed"
+    VERBATIM)
+  add_custom_target(${target}_signed ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
+  set_target_properties(${target} PROPERTIES CCBOX_SIGNED_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
+endfunction()

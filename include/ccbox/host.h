@@ -1,0 +1,88 @@
+/* The host-side public API of ccbox. Trust domain: host (untrusted).
+ * Names and semantics follow Open Enclave's host.h (oe_ -> ccbox_). */
+#ifndef CCBOX_HOST_H
+#define CCBOX_HOST_H
+
+#ifdef CCBOX_ENCLAVE_H
+#error "ccbox/enclave.h and ccbox/host.h must not be included in the same compilation unit"
+#endif
+
+#include <ccbox/bits/calls.h>
+#include <ccbox/result.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ccbox_enclave ccbox_enclave_t;
+
+/* Creation flags (values as Open Enclave's). */
+#define CCBOX_ENCLAVE_FLAG_DEBUG 0x1u      /* launch in debug mode (the image must allow it) */
+#define CCBOX_ENCLAVE_FLAG_SIMULATE 0x2u   /* sim backend: in-process, no isolation */
+#define CCBOX_ENCLAVE_FLAG_DEBUG_AUTO 0x10u /* debug mode if the image allows it */
+#define CCBOX_ENCLAVE_FLAG_ISOLATED 0x100u /* isolated backend even if CCBOX_SIMULATE=1 */
+
+/* Settings passed at creation. */
+typedef enum ccbox_enclave_setting_type {
+    CCBOX_ENCLAVE_SETTING_PLATFORM = 0x63637801 /* platform socket/state directory (isolated backend) */
+} ccbox_enclave_setting_type_t;
+
+typedef struct ccbox_enclave_setting_platform {
+    const char* socket_path; /* NULL: the default platform */
+    const char* state_dir;   /* where an on-demand platform keeps its state; NULL: default */
+} ccbox_enclave_setting_platform_t;
+
+typedef struct ccbox_enclave_setting {
+    ccbox_enclave_setting_type_t setting_type;
+    union {
+        const ccbox_enclave_setting_platform_t* platform;
+    } u;
+} ccbox_enclave_setting_t;
+
+/* Loads, measures, initialises (EINIT) and starts an enclave from a signed image.
+ * The backend is `isolated` unless CCBOX_ENCLAVE_FLAG_SIMULATE is given or the environment
+ * sets CCBOX_SIMULATE=1. Refusals have distinct results: CCBOX_NOT_SIGNED,
+ * CCBOX_MEASUREMENT_MISMATCH, CCBOX_INVALID_SIGNATURE, CCBOX_DEBUG_DOWNGRADE, ... and a
+ * message on stderr (or through ccbox_get_last_error()). */
+ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,
+                                    uint32_t setting_count, const ccbox_ocall_func_t* ocall_table,
+                                    uint32_t ocall_count, ccbox_enclave_t** enclave);
+
+/* Runs the enclave's destructors and frees it. Fails with CCBOX_BUSY while calls are in progress. */
+ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave);
+
+/* Calls ECALL `function_id`, used by generated proxies. */
+ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id, const void* input_buffer,
+                                           size_t input_buffer_size, void* output_buffer, size_t output_buffer_size,
+                                           size_t* output_bytes_written);
+
+/* The detailed message of the last failure of a ccbox call on this thread ("" if none). */
+const char* ccbox_get_last_error(void);
+
+/* Identity of a created enclave. */
+typedef struct ccbox_enclave_identity {
+    uint8_t mrenclave[32];
+    uint8_t mrsigner[32];
+    uint16_t isvprodid;
+    uint16_t isvsvn;
+    uint64_t attributes;   /* SECS.ATTRIBUTES.FLAGS */
+    uint32_t backend;      /* CCBOX_BACKEND_* */
+    uint32_t tcs_count;
+    uint64_t enclave_base; /* ELRANGE: where the enclave is (as on SGX, the host knows) */
+    uint64_t enclave_size;
+} ccbox_enclave_identity_t;
+
+#define CCBOX_BACKEND_SIM 1u
+#define CCBOX_BACKEND_ISOLATED 2u
+
+ccbox_result_t ccbox_get_enclave_identity(const ccbox_enclave_t* enclave, ccbox_enclave_identity_t* identity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCBOX_HOST_H */

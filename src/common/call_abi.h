@@ -1,0 +1,106 @@
+/* The call ABI between the platform (the modeled CPU), the untrusted host runtime and the
+ * trusted runtime. Trust domain: common; C so that entry.S and generated code can use it.
+ * Described in docs/call-abi.md.
+ *
+ * Entering an enclave (EENTER in this model) is a call of the image's entry point on the
+ * caller's stack, with the System V calling convention:
+ *
+ *     ccbox_exit_t entry(uint64_t td, uint64_t op, uint64_t arg, const ccbox_enclu_t* enclu)
+ *
+ *   td     base + TCS.OFSBASE of the TCS being entered (the FS base EENTER would load)
+ *   op     CCBOX_ENTER_ECALL or CCBOX_ENTER_ORET
+ *   arg    address of a ccbox_call_slot_t in untrusted memory
+ *   enclu  the platform's leaf functions (EGETKEY, EREPORT, ...), trusted
+ *
+ * The entry code switches to the TCS's own stack at once. The call returns (EEXIT) with
+ * {code, arg}: CCBOX_EXIT_RETURN when the ECALL finished, CCBOX_EXIT_OCALL when the enclave
+ * asks the host to run an OCALL described by the slot at `arg` (the host answers by
+ * entering again with CCBOX_ENTER_ORET), or CCBOX_EXIT_ABORTED once the enclave has aborted.
+ */
+#ifndef CCBOX_COMMON_CALL_ABI_H
+#define CCBOX_COMMON_CALL_ABI_H
+
+#include <ccbox/result.h>
+
+#include "common/call_abi_codes.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+typedef struct ccbox_exit {
+    uint64_t code; /* CCBOX_EXIT_* */
+    uint64_t arg;  /* for CCBOX_EXIT_OCALL: address of the OCALL's call slot */
+} ccbox_exit_t;
+
+/* Function ids at or above this value name calls built into the runtimes, not the EDL. */
+#define CCBOX_BUILTIN_CALL_BASE 0xffff0000u
+
+/* ECALLs built into the trusted runtime. */
+enum {
+    CCBOX_ECALL_INIT = CCBOX_BUILTIN_CALL_BASE + 0,      /* input: ccbox_init_args_t */
+    CCBOX_ECALL_TERMINATE = CCBOX_BUILTIN_CALL_BASE + 1, /* run destructors and atexit handlers */
+};
+
+/* OCALLs built into the host runtime. */
+enum {
+    CCBOX_OCALL_MALLOC = CCBOX_BUILTIN_CALL_BASE + 0,  /* in: u64 size        out: u64 pointer */
+    CCBOX_OCALL_FREE = CCBOX_BUILTIN_CALL_BASE + 1,    /* in: u64 pointer */
+    CCBOX_OCALL_REALLOC = CCBOX_BUILTIN_CALL_BASE + 2, /* in: u64 pointer, u64 size  out: u64 pointer */
+    CCBOX_OCALL_WRITE = CCBOX_BUILTIN_CALL_BASE + 3,   /* in: u32 fd, bytes    out: u64 written */
+    CCBOX_OCALL_CLOCK = CCBOX_BUILTIN_CALL_BASE + 4,   /* in: u32 clock id     out: i64 sec, i64 nsec */
+    CCBOX_OCALL_SLEEP = CCBOX_BUILTIN_CALL_BASE + 5,   /* in: u64 nanoseconds */
+};
+
+/* One call crossing the boundary, in untrusted memory. The side that is called reads the
+ * slot once (it copies it) and never trusts any field. */
+typedef struct ccbox_call_slot {
+    uint64_t function_id;
+    uint64_t input_buffer;    /* untrusted address */
+    uint64_t input_size;
+    uint64_t output_buffer;   /* untrusted address */
+    uint64_t output_size;
+    uint64_t output_written;  /* written by the callee */
+    uint32_t result;          /* ccbox_result_t, written by the callee */
+    uint32_t reserved;
+    /* ECALL only: untrusted scratch memory the enclave may use for its OCALL buffers during
+     * this call (so that small OCALLs need no extra OCALL to allocate host memory). */
+    uint64_t scratch_buffer;
+    uint64_t scratch_size;
+} ccbox_call_slot_t;
+
+/* Input of CCBOX_ECALL_INIT: sent once, before any other ECALL. */
+typedef struct ccbox_init_args {
+    uint64_t host_enclave; /* the host's ccbox_enclave_t*, returned by ccbox_get_enclave() */
+    uint64_t flags;        /* CCBOX_INIT_FLAG_* */
+} ccbox_init_args_t;
+
+#define CCBOX_INIT_FLAG_DEBUG 0x1u     /* launched in debug mode */
+#define CCBOX_INIT_FLAG_SIMULATE 0x2u  /* sim backend: no isolation */
+
+/* The platform's leaf functions (ENCLU leaves other than EENTER/EEXIT). Each answers for the
+ * enclave the platform measured and returns an SGX status (0 = success). */
+typedef struct ccbox_enclu {
+    uint64_t version; /* CCBOX_ENCLU_VERSION */
+    void* platform;   /* passed back as the first argument */
+    uint32_t (*egetkey)(void* platform, const void* keyrequest /* 512 B */, uint8_t key[16]);
+    uint32_t (*ereport)(void* platform, const void* targetinfo /* 512 B */, const uint8_t reportdata[64],
+                        void* report /* 432 B */);
+} ccbox_enclu_t;
+
+#define CCBOX_ENCLU_VERSION 1u
+
+typedef ccbox_exit_t (*ccbox_enclave_entry_t)(uint64_t td, uint64_t op, uint64_t arg, const ccbox_enclu_t* enclu);
+
+/* Every ECALL needs at least this much untrusted scratch memory (ccbox_call_slot_t). */
+#define CCBOX_MIN_SCRATCH_SIZE 4096u
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CCBOX_COMMON_CALL_ABI_H */

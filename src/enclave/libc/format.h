@@ -1,0 +1,57 @@
+/* printf formatting engine of the enclave libc, and the prototypes of the number
+ * formatting and parsing functions built on it.
+ * Trust domain: enclave (libc). The engine never makes a system call and never allocates;
+ * it writes through a caller-supplied sink, so the snprintf family (printf_buffer.c) and
+ * any stream-based printf can share it. Behaviour follows glibc's printf in the "C" locale.
+ */
+#ifndef CCBOX_ENCLAVE_LIBC_FORMAT_H
+#define CCBOX_ENCLAVE_LIBC_FORMAT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Receives the next LEN bytes of output and returns how many it accepted. Once a sink
+ * accepts fewer bytes than offered the engine treats it as full: it does not call it
+ * again during that vformat call, but keeps counting the output so that the return value
+ * is the length the full output has (as snprintf reports it). */
+typedef size_t (*ccbox_libc_sink_fn)(void* ctx, const char* data, size_t len);
+
+/* Formats FMT with the arguments in AP (glibc printf semantics, "C" locale) into SINK.
+ * Returns the number of characters of the complete output, or -1 with errno set:
+ * EOVERFLOW when that number would exceed INT_MAX (or a width/precision literal does not
+ * fit an int), EILSEQ when %lc/%ls meets a wide character outside 0..127, EINVAL when the
+ * format string ends inside a conversion specification. AP is not consumed (it is
+ * va_copy'd). */
+int ccbox_libc_vformat(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_list ap);
+
+/* printf_buffer.c */
+int ccbox_libc_vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
+int ccbox_libc_snprintf(char* buf, size_t size, const char* fmt, ...);
+int ccbox_libc_vsprintf(char* buf, const char* fmt, va_list ap);
+int ccbox_libc_sprintf(char* buf, const char* fmt, ...);
+int ccbox_libc_vasprintf(char** out, const char* fmt, va_list ap);
+int ccbox_libc_asprintf(char** out, const char* fmt, ...);
+int ccbox_libc___vsnprintf_chk(char* buf, size_t maxlen, int flag, size_t slen, const char* fmt,
+                               va_list ap);
+int ccbox_libc___snprintf_chk(char* buf, size_t maxlen, int flag, size_t slen, const char* fmt,
+                              ...);
+int ccbox_libc___vsprintf_chk(char* buf, int flag, size_t slen, const char* fmt, va_list ap);
+int ccbox_libc___sprintf_chk(char* buf, int flag, size_t slen, const char* fmt, ...);
+int ccbox_libc___vasprintf_chk(char** out, int flag, const char* fmt, va_list ap);
+int ccbox_libc___asprintf_chk(char** out, int flag, const char* fmt, ...);
+
+/* strtod.c */
+double ccbox_libc_strtod(const char* s, char** end);
+float ccbox_libc_strtof(const char* s, char** end);
+long double ccbox_libc_strtold(const char* s, char** end);
+double ccbox_libc_atof(const char* s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

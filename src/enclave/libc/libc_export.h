@@ -1,0 +1,17 @@
+/* How the enclave libc names its functions.
+ * Trust domain: enclave (libc). Every function is written once as ccbox_libc_NAME. In the
+ * enclave build (CCBOX_ENCLAVE_LIBC defined) CCBOX_LIBC_EXPORT(NAME) also gives it its
+ * standard name, as an alias, so enclave code and Debian's static libraries link against
+ * it. Host unit tests compile the same sources without CCBOX_ENCLAVE_LIBC and compare the
+ * ccbox_libc_ functions with glibc's. */
+#ifndef CCBOX_ENCLAVE_LIBC_EXPORT_H
+#define CCBOX_ENCLAVE_LIBC_EXPORT_H
+
+#ifdef CCBOX_ENCLAVE_LIBC
+#define CCBOX_LIBC_EXPORT(name) \
+    extern __typeof(ccbox_libc_##name) name __attribute__((alias("ccbox_libc_" #name)));
+#else
+#define CCBOX_LIBC_EXPORT(name)
+#endif
+
+#endif

@@ -1,0 +1,244 @@
+// ECALLs from the host and the OCALLs they lead to. Trust domain: host (untrusted).
+// The calling thread keeps one TCS for a whole ECALL, including nested OCALL -> ECALL calls.
+#include "host/enclave.hpp"
+
+#include <cstring>
+#include <ctime>
+#include <sched.h>
+#include <unistd.h>
+
+namespace ccbox::host {
+namespace {
+
+// The ECALLs this thread has in progress, innermost first.
+struct ActiveCall {
+    ccbox_enclave* enclave;
+    uint32_t tcs;
+    uint32_t depth;  // nesting level on this TCS
+    ActiveCall* outer;
+};
+thread_local ActiveCall* t_active = nullptr;
+
+const ActiveCall* active_call_on(const ccbox_enclave* enclave) {
+    for (const ActiveCall* c = t_active; c; c = c->outer)
+        if (c->enclave == enclave)
+            return c;
+    return nullptr;
+}
+
+bool acquire_tcs(ccbox_enclave* enclave, uint32_t* tcs) {
+    const uint32_t count = enclave->backend->tcs_count();
+    for (uint32_t i = 0; i < count; ++i) {
+        bool expected = false;
+        if (!enclave->tcs_busy[i].load(std::memory_order_relaxed) &&
+            enclave->tcs_busy[i].compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+            *tcs = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+// ---- built-in OCALLs (ids >= CCBOX_BUILTIN_CALL_BASE) ----
+
+template <typename T>
+bool read_input(const ccbox_call_slot_t& s, T* value) {
+    if (s.input_size < sizeof(T))
+        return false;
+    std::memcpy(value, reinterpret_cast<const void*>(s.input_buffer), sizeof(T));
+    return true;
+}
+
+template <typename T>
+ccbox_result_t write_output(ccbox_call_slot_t& s, const T& value) {
+    if (s.output_size < sizeof(T))
+        return CCBOX_BUFFER_TOO_SMALL;
+    std::memcpy(reinterpret_cast<void*>(s.output_buffer), &value, sizeof(T));
+    s.output_written = sizeof(T);
+    return CCBOX_OK;
+}
+
+ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
+    switch (s.function_id) {
+        case CCBOX_OCALL_MALLOC: {
+            uint64_t size;
+            if (!read_input(s, &size))
+                return CCBOX_INVALID_PARAMETER;
+            void* p = enclave->backend->allocate_shared(size);
+            if (p) {
+                std::lock_guard lock(enclave->allocations_mutex);
+                enclave->allocations.insert(p);
+            }
+            return write_output(s, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
+        }
+        case CCBOX_OCALL_REALLOC: {
+            uint64_t in[2];
+            if (!read_input(s, &in))
+                return CCBOX_INVALID_PARAMETER;
+            void* old = reinterpret_cast<void*>(in[0]);
+            std::lock_guard lock(enclave->allocations_mutex);
+            if (old && !enclave->allocations.count(old))
+                return CCBOX_INVALID_PARAMETER;
+            void* p = enclave->backend->reallocate_shared(old, in[1]);
+            if (p) {
+                enclave->allocations.erase(old);
+                enclave->allocations.insert(p);
+            }
+            return write_output(s, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
+        }
+        case CCBOX_OCALL_FREE: {
+            uint64_t pointer;
+            if (!read_input(s, &pointer))
+                return CCBOX_INVALID_PARAMETER;
+            void* p = reinterpret_cast<void*>(pointer);
+            std::lock_guard lock(enclave->allocations_mutex);
+            if (!enclave->allocations.erase(p))
+                return CCBOX_INVALID_PARAMETER;  // not memory this enclave was given
+            enclave->backend->free_shared(p);
+            return CCBOX_OK;
+        }
+        case CCBOX_OCALL_WRITE: {
+            uint32_t fd;
+            if (!read_input(s, &fd) || (fd != 1 && fd != 2) || s.input_size < 8)
+                return CCBOX_INVALID_PARAMETER;
+            const auto* data = reinterpret_cast<const uint8_t*>(s.input_buffer) + 8;
+            size_t size = s.input_size - 8, done = 0;
+            while (done < size) {
+                ssize_t n = ::write(static_cast<int>(fd), data + done, size - done);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0)
+                    break;
+                done += static_cast<size_t>(n);
+            }
+            return write_output(s, static_cast<uint64_t>(done));
+        }
+        case CCBOX_OCALL_CLOCK: {
+            uint32_t clock;
+            if (!read_input(s, &clock))
+                return CCBOX_INVALID_PARAMETER;
+            struct timespec ts {};
+            if (::clock_gettime(clock == CLOCK_MONOTONIC ? CLOCK_MONOTONIC : CLOCK_REALTIME, &ts) != 0)
+                return CCBOX_FAILURE;
+            int64_t out[2] = {ts.tv_sec, ts.tv_nsec};
+            return write_output(s, out);
+        }
+        case CCBOX_OCALL_SLEEP: {
+            uint64_t ns;
+            if (!read_input(s, &ns))
+                return CCBOX_INVALID_PARAMETER;
+            if (ns == 0) {
+                sched_yield();
+            } else {
+                struct timespec ts {static_cast<time_t>(ns / 1000000000u), static_cast<long>(ns % 1000000000u)};
+                while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+                }
+            }
+            return CCBOX_OK;
+        }
+        default:
+            return CCBOX_NOT_FOUND;
+    }
+}
+
+// Runs the OCALL the enclave asked for in `slot_address` (inside this TCS's scratch area).
+bool run_ocall(ccbox_enclave* enclave, const TcsChannel& channel, uint64_t slot_address) {
+    const auto scratch = reinterpret_cast<uintptr_t>(channel.scratch);
+    if (slot_address < scratch || slot_address > scratch + kScratchSize - sizeof(ccbox_call_slot_t) ||
+        slot_address % alignof(ccbox_call_slot_t) != 0)
+        return false;
+    auto* slot = reinterpret_cast<ccbox_call_slot_t*>(slot_address);
+    ccbox_call_slot_t s = *slot;
+    s.output_written = 0;
+    ccbox_result_t result;
+    if (s.function_id >= CCBOX_BUILTIN_CALL_BASE) {
+        result = builtin_ocall(enclave, s);
+    } else if (s.function_id >= enclave->ocalls.size() || !enclave->ocalls[s.function_id]) {
+        result = CCBOX_NOT_FOUND;
+    } else {
+        size_t written = 0;
+        enclave->ocalls[s.function_id](reinterpret_cast<const uint8_t*>(s.input_buffer), s.input_size,
+                                       reinterpret_cast<uint8_t*>(s.output_buffer), s.output_size, &written);
+        s.output_written = written;
+        result = written <= s.output_size ? CCBOX_OK : CCBOX_UNEXPECTED;
+    }
+    slot->output_written = s.output_written;
+    slot->result = result;
+    return true;
+}
+
+}  // namespace
+
+ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
+                            void* output, size_t output_size, size_t* output_written) {
+    if (enclave->aborted.load(std::memory_order_acquire))
+        return CCBOX_ENCLAVE_ABORTED;
+    const ActiveCall* outer = active_call_on(enclave);
+    ActiveCall call{enclave, 0, 0, t_active};
+    if (outer) {
+        call.tcs = outer->tcs;  // a nested ECALL from an OCALL keeps the thread's TCS
+        call.depth = outer->depth + 1;
+        if (call.depth >= kMaxNesting)
+            return CCBOX_BUSY;
+    } else if (!acquire_tcs(enclave, &call.tcs)) {
+        return CCBOX_OUT_OF_THREADS;
+    }
+    enclave->active_calls.fetch_add(1, std::memory_order_acq_rel);
+    t_active = &call;
+
+    const TcsChannel& channel = enclave->channels[call.tcs];
+    ccbox_call_slot_t* slot = &channel.slots[call.depth];
+    std::memset(slot, 0, sizeof *slot);
+    slot->function_id = function_id;
+    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_size = input_size;
+    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_size = output_size;
+    slot->result = CCBOX_UNEXPECTED;
+    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
+    slot->scratch_size = kScratchSize;
+
+    ccbox_result_t result = CCBOX_OK;
+    ccbox_exit_t exit = enclave->backend->enter(call.tcs, CCBOX_ENTER_ECALL, slot);
+    while (exit.code == CCBOX_EXIT_OCALL) {
+        if (!run_ocall(enclave, channel, exit.arg)) {
+            result = CCBOX_UNEXPECTED;
+            break;
+        }
+        exit = enclave->backend->enter(call.tcs, CCBOX_ENTER_ORET, slot);
+    }
+    if (result == CCBOX_OK) {
+        switch (exit.code) {
+            case CCBOX_EXIT_RETURN:
+                result = static_cast<ccbox_result_t>(slot->result);
+                if (output_written)
+                    *output_written = slot->output_written;
+                break;
+            case CCBOX_EXIT_ABORTED:
+                enclave->aborted.store(true, std::memory_order_release);
+                result = CCBOX_ENCLAVE_ABORTED;
+                break;
+            default:
+                result = CCBOX_UNEXPECTED;
+                break;
+        }
+    }
+    t_active = call.outer;
+    if (!outer)
+        enclave->tcs_busy[call.tcs].store(false, std::memory_order_release);
+    enclave->active_calls.fetch_sub(1, std::memory_order_acq_rel);
+    return result;
+}
+
+}  // namespace ccbox::host
+
+extern "C" ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id,
+                                                      const void* input_buffer, size_t input_buffer_size,
+                                                      void* output_buffer, size_t output_buffer_size,
+                                                      size_t* output_bytes_written) {
+    if (!enclave || enclave->magic != ccbox::host::kEnclaveMagic || function_id >= CCBOX_BUILTIN_CALL_BASE ||
+        (input_buffer_size && !input_buffer) || (output_buffer_size && !output_buffer))
+        return CCBOX_INVALID_PARAMETER;
+    return ccbox::host::call_enclave(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
+                                     output_buffer_size, output_bytes_written);
+}

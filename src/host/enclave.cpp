@@ -1,0 +1,146 @@
+// Creating and terminating enclaves: the public C API of the host runtime.
+// Trust domain: host (untrusted).
+#include "host/enclave.hpp"
+
+#include "host/sim/sim_backend.hpp"
+#include "platform/enclave_config.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+ccbox_enclave::~ccbox_enclave() {
+    for (auto& channel : channels) {
+        backend->free_shared(channel.slots);
+        backend->free_shared(channel.scratch);
+    }
+    {
+        std::lock_guard lock(allocations_mutex);
+        for (void* p : allocations)
+            backend->free_shared(p);
+    }
+    magic = 0;
+}
+
+namespace ccbox::host {
+namespace {
+
+bool simulate_requested(uint32_t flags) {
+    if (flags & CCBOX_ENCLAVE_FLAG_SIMULATE)
+        return true;
+    if (flags & CCBOX_ENCLAVE_FLAG_ISOLATED)
+        return false;
+    const char* env = std::getenv("CCBOX_SIMULATE");
+    return env && std::strcmp(env, "0") != 0 && *env != '\0';
+}
+
+Result<std::unique_ptr<Backend>> make_backend(const EnclaveImage& image, const LoadOptions& options,
+                                              const std::string& path, uint32_t flags) {
+    // The isolated backend is not available yet; every enclave runs in the sim backend.
+    (void)simulate_requested(flags);
+    CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<SimBackend> sim, SimBackend::create(image, options, path));
+    return std::unique_ptr<Backend>(std::move(sim));
+}
+
+Result<ccbox_enclave*> create(const char* path, uint32_t flags, const ccbox_ocall_func_t* ocall_table,
+                              uint32_t ocall_count) {
+    constexpr uint32_t kKnownFlags = CCBOX_ENCLAVE_FLAG_DEBUG | CCBOX_ENCLAVE_FLAG_SIMULATE |
+                                     CCBOX_ENCLAVE_FLAG_DEBUG_AUTO | CCBOX_ENCLAVE_FLAG_ISOLATED;
+    if (!path)
+        return Error(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: path is NULL");
+    if (flags & ~kKnownFlags)
+        return Error(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: unknown flags");
+    if (ocall_count && !ocall_table)
+        return Error(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: ocall_count without an ocall_table");
+
+    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::load(path));
+    LoadOptions options;
+    options.debug = flags & CCBOX_ENCLAVE_FLAG_DEBUG;
+    if (!options.debug && (flags & CCBOX_ENCLAVE_FLAG_DEBUG_AUTO)) {
+        const auto& sig = image.signature();
+        options.debug = sig ? (sig->sigstruct.attributes.flags & sgx::attr::kDebug) != 0
+                            : config_allows_debug(image.base_config());
+    }
+
+    auto enclave = std::make_unique<ccbox_enclave>();
+    enclave->path = path;
+    CCBOX_ASSIGN_OR_RETURN(enclave->backend, make_backend(image, options, path, flags));
+    enclave->ocalls.assign(ocall_table, ocall_table + ocall_count);
+    const uint32_t tcs = enclave->backend->tcs_count();
+    enclave->tcs_busy = std::make_unique<std::atomic<bool>[]>(tcs);
+    for (uint32_t i = 0; i < tcs; ++i) {
+        TcsChannel channel;
+        channel.slots = static_cast<ccbox_call_slot_t*>(
+            enclave->backend->allocate_shared(sizeof(ccbox_call_slot_t) * kMaxNesting));
+        channel.scratch = static_cast<uint8_t*>(enclave->backend->allocate_shared(kScratchSize));
+        enclave->channels.push_back(channel);
+        if (!channel.slots || !channel.scratch)
+            return Error(CCBOX_OUT_OF_MEMORY, "cannot allocate call channels");
+    }
+
+    ccbox_init_args_t init{};
+    init.host_enclave = reinterpret_cast<uintptr_t>(enclave.get());
+    init.flags = (options.debug ? CCBOX_INIT_FLAG_DEBUG : 0) |
+                 (enclave->backend->backend_id() == CCBOX_BACKEND_SIM ? CCBOX_INIT_FLAG_SIMULATE : 0);
+    ccbox_result_t r = call_enclave(enclave.get(), CCBOX_ECALL_INIT, &init, sizeof init, nullptr, 0, nullptr);
+    if (r != CCBOX_OK)
+        return Error(r, std::string(path) + ": the enclave failed to initialise (" + ccbox_result_str(r) + ")");
+    enclave->initialized = true;
+    return enclave.release();
+}
+
+}  // namespace
+}  // namespace ccbox::host
+
+using namespace ccbox::host;
+
+extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,
+                                               uint32_t setting_count, const ccbox_ocall_func_t* ocall_table,
+                                               uint32_t ocall_count, ccbox_enclave_t** enclave) {
+    clear_last_error();
+    if (!enclave)
+        return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: enclave is NULL");
+    *enclave = nullptr;
+    if (setting_count && !settings)
+        return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: setting_count without settings");
+    for (uint32_t i = 0; i < setting_count; ++i)
+        if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM)
+            return fail(CCBOX_INVALID_PARAMETER,
+                        "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
+    auto created = create(path, flags, ocall_table, ocall_count);
+    if (!created.ok())
+        return fail(created.error());
+    *enclave = created.value();
+    return CCBOX_OK;
+}
+
+extern "C" ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave) {
+    if (!enclave || enclave->magic != kEnclaveMagic)
+        return CCBOX_INVALID_PARAMETER;
+    if (enclave->active_calls.load(std::memory_order_acquire) != 0)
+        return fail(CCBOX_BUSY, "ccbox_terminate_enclave: calls into the enclave are still in progress");
+    ccbox_result_t result = CCBOX_OK;
+    if (enclave->initialized && !enclave->aborted.load(std::memory_order_acquire)) {
+        result = call_enclave(enclave, CCBOX_ECALL_TERMINATE, nullptr, 0, nullptr, 0, nullptr);
+        if (result == CCBOX_ENCLAVE_ABORTED)
+            result = CCBOX_OK;  // an abort in a destructor still frees the enclave
+    }
+    delete enclave;
+    return result;
+}
+
+extern "C" ccbox_result_t ccbox_get_enclave_identity(const ccbox_enclave_t* enclave,
+                                                     ccbox_enclave_identity_t* identity) {
+    if (!enclave || enclave->magic != kEnclaveMagic || !identity)
+        return CCBOX_INVALID_PARAMETER;
+    const ccbox::EnclaveIdentity& id = enclave->backend->identity();
+    std::memcpy(identity->mrenclave, id.mrenclave.data(), 32);
+    std::memcpy(identity->mrsigner, id.mrsigner.data(), 32);
+    identity->isvprodid = id.isvprodid;
+    identity->isvsvn = id.isvsvn;
+    identity->attributes = id.attributes.flags;
+    identity->backend = enclave->backend->backend_id();
+    identity->tcs_count = enclave->backend->tcs_count();
+    identity->enclave_base = enclave->backend->enclave_base();
+    identity->enclave_size = enclave->backend->enclave_size();
+    return CCBOX_OK;
+}

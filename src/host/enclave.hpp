@@ -1,0 +1,61 @@
+// The host's enclave object (ccbox_enclave_t): its backend, OCALL table and TCS pool.
+// Trust domain: host (untrusted).
+#pragma once
+
+#include <ccbox/host.h>
+
+#include "host/backend.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace ccbox::host {
+
+inline constexpr uint64_t kEnclaveMagic = 0x4f424a5842434343ull;
+inline constexpr size_t kScratchSize = 64 * 1024;
+inline constexpr size_t kMaxNesting = 32;
+
+// Per-TCS memory the enclave can reach: the ECALL slots of each nesting level and the
+// scratch area its OCALLs use.
+struct TcsChannel {
+    ccbox_call_slot_t* slots = nullptr;  // kMaxNesting of them
+    uint8_t* scratch = nullptr;          // kScratchSize bytes
+};
+
+}  // namespace ccbox::host
+
+struct ccbox_enclave {
+    uint64_t magic = ccbox::host::kEnclaveMagic;
+    std::string path;
+    std::unique_ptr<ccbox::host::Backend> backend;
+    std::vector<ccbox_ocall_func_t> ocalls;
+    std::vector<ccbox::host::TcsChannel> channels;
+    std::unique_ptr<std::atomic<bool>[]> tcs_busy;
+    std::atomic<bool> aborted{false};
+    std::atomic<int> active_calls{0};
+    bool initialized = false;
+    // Host memory handed to the enclave through ccbox_host_malloc, so that the enclave can
+    // only free what it was given.
+    std::mutex allocations_mutex;
+    std::unordered_set<void*> allocations;
+
+    ~ccbox_enclave();
+};
+
+namespace ccbox::host {
+
+// Records the message of a failure for ccbox_get_last_error() (and logs it to stderr unless
+// CCBOX_LOG=quiet) and returns its code.
+ccbox_result_t fail(const Error& error);
+ccbox_result_t fail(ccbox_result_t code, const std::string& message);
+void clear_last_error();
+
+// Runs ECALL `function_id` on behalf of the public API, with built-in ids allowed.
+ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
+                            void* output, size_t output_size, size_t* output_written);
+
+}  // namespace ccbox::host

@@ -1,0 +1,36 @@
+// ccbox_get_last_error() and logging of failures. Trust domain: host.
+#include "host/enclave.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace ccbox::host {
+namespace {
+
+std::string& last_error() {
+    thread_local std::string message;
+    return message;
+}
+
+bool quiet() {
+    const char* log = std::getenv("CCBOX_LOG");
+    return log && std::strcmp(log, "quiet") == 0;
+}
+
+}  // namespace
+
+ccbox_result_t fail(const Error& error) { return fail(error.code(), error.message()); }
+
+ccbox_result_t fail(ccbox_result_t code, const std::string& message) {
+    last_error() = message;
+    if (!quiet())
+        std::fprintf(stderr, "ccbox: %s (%s)\n", message.c_str(), ccbox_result_str(code));
+    return code;
+}
+
+void clear_last_error() { last_error().clear(); }
+
+}  // namespace ccbox::host
+
+extern "C" const char* ccbox_get_last_error(void) { return ccbox::host::last_error().c_str(); }

@@ -1,0 +1,134 @@
+#include "platform/loader.hpp"
+
+#include "platform/enclave_config.hpp"
+#include "platform/sigstruct.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/mman.h>
+
+namespace ccbox {
+namespace {
+
+constexpr uint64_t kPage = sgx::kPageSize;
+
+int protection_of(const PageRange& range) {
+    if ((range.secinfo_flags & sgx::secinfo_flags::kPageTypeMask) >> sgx::secinfo_flags::kPageTypeShift ==
+        static_cast<uint64_t>(sgx::PageType::kTcs))
+        return PROT_READ;  // enclave code never touches its TCS; the platform reads it
+    int prot = 0;
+    if (range.secinfo_flags & sgx::secinfo_flags::kR)
+        prot |= PROT_READ;
+    if (range.secinfo_flags & sgx::secinfo_flags::kW)
+        prot |= PROT_WRITE;
+    if (range.secinfo_flags & sgx::secinfo_flags::kX)
+        prot |= PROT_EXEC;
+    return prot;
+}
+
+Error load_error(const EnclaveImage& image, ccbox_result_t code, const std::string& what) {
+    return Error(code, image.origin() + ": " + what);
+}
+
+}  // namespace
+
+LoadedEnclave::~LoadedEnclave() {
+    if (reservation_)
+        ::munmap(reinterpret_cast<void*>(reservation_), reservation_size_);
+}
+
+Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, const LoadOptions& options) {
+    const auto& signature = image.signature();
+    ccbox_enclave_config_t config{};
+    if (signature) {
+        config = signature->config;
+        if (options.debug && !(signature->sigstruct.attributes.flags & sgx::attr::kDebug))
+            return load_error(image, CCBOX_DEBUG_DOWNGRADE,
+                              "the enclave is signed for production (Debug=0) and cannot be launched in debug mode");
+    } else {
+        config = image.base_config();
+        if (!options.debug || !config_allows_debug(config))
+            return load_error(image, CCBOX_NOT_SIGNED,
+                              "the image is not signed; sign it with `ccbox sign` (unsigned images run only in debug "
+                              "mode, when their properties allow debug)");
+    }
+    CCBOX_TRY(validate_enclave_config(config, image.origin()));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(image.elf(), config));
+
+    std::unique_ptr<LoadedEnclave> enclave(new LoadedEnclave());
+    enclave->size_ = layout.enclave_size();
+    enclave->config_ = config;
+    enclave->entry_offset_ = image.elf().entry();
+    enclave->epc_pages_ = layout.epc_pages();
+    enclave->has_tls_ = image.elf().tls().has_value();
+
+    // ECREATE: reserve twice the size so that an aligned ELRANGE fits, then trim.
+    const uint64_t size = enclave->size_;
+    void* reserved = ::mmap(nullptr, size * 2, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (reserved == MAP_FAILED)
+        return load_error(image, CCBOX_OUT_OF_MEMORY,
+                          "cannot reserve " + std::to_string(size >> 20) + " MiB of address space: " +
+                              std::strerror(errno));
+    const auto start = reinterpret_cast<uintptr_t>(reserved);
+    const uintptr_t base = (start + size - 1) & ~(size - 1);
+    if (base > start)
+        ::munmap(reserved, base - start);
+    if (start + 2 * size > base + size)
+        ::munmap(reinterpret_cast<void*>(base + size), start + 2 * size - (base + size));
+    enclave->base_ = enclave->reservation_ = base;
+    enclave->reservation_size_ = size;
+
+    // EADD/EEXTEND: copy and measure each page as the SDM orders it.
+    MeasurementBuilder measurement;
+    measurement.ecreate(layout.ssa_frame_size(), size);
+    alignas(64) uint8_t scratch[kPage];
+    for (const PageRange& range : layout.ranges()) {
+        auto* dest = reinterpret_cast<uint8_t*>(base + range.offset);
+        const uint64_t bytes = range.count * kPage;
+        if (::mprotect(dest, bytes, PROT_READ | PROT_WRITE) != 0)
+            return load_error(image, CCBOX_OUT_OF_MEMORY, std::string("cannot map enclave pages: ") + std::strerror(errno));
+        for (uint64_t i = 0; i < range.count; ++i) {
+            const uint64_t offset = range.offset + i * kPage;
+            if (range.content == PageContent::kZero && !range.measured) {
+                measurement.eadd(offset, range.secinfo_flags);  // fresh anonymous memory is zero
+                continue;
+            }
+            const uint8_t* content = layout.page_content(range, i, scratch);
+            std::memcpy(dest + i * kPage, content, kPage);
+            measurement.add_page(offset, range.secinfo_flags, dest + i * kPage, range.measured);
+        }
+    }
+    const Digest256 mrenclave = measurement.finish();
+
+    // EINIT
+    EnclaveIdentity& id = enclave->identity_;
+    id.mrenclave = mrenclave;
+    id.attributes = secs_attributes_for(config, options.debug);
+    id.miscselect = kSecsMiscselect;
+    if (signature) {
+        const sgx::Sigstruct& sig = signature->sigstruct;
+        auto einit = einit_verify(sig, EinitTarget{id.attributes, id.miscselect, mrenclave});
+        if (!einit.ok())
+            return load_error(image, einit.error().code(), einit.error().message());
+        id.mrsigner = mrsigner_of(sig);
+        id.isvprodid = sig.isvprodid;
+        id.isvsvn = sig.isvsvn;
+        std::memcpy(id.isvfamilyid, sig.isvfamilyid, 16);
+        std::memcpy(id.isvextprodid, sig.isvextprodid, 16);
+        id.signed_image = true;
+    } else {
+        id.isvprodid = config.product_id;
+        id.isvsvn = config.security_version;
+    }
+    id.attributes.flags |= sgx::attr::kInit;
+
+    // Page permissions as the EPCM would enforce them. Guard pages stay unmapped.
+    for (const PageRange& range : layout.ranges())
+        if (::mprotect(reinterpret_cast<void*>(base + range.offset), range.count * kPage, protection_of(range)) != 0)
+            return load_error(image, CCBOX_UNEXPECTED, std::string("cannot protect enclave pages: ") + std::strerror(errno));
+    for (const ThreadLayout& thread : layout.threads())
+        enclave->thread_data_.push_back(base + thread.td_offset);
+    return enclave;
+}
+
+}  // namespace ccbox
