@@ -17,7 +17,7 @@
 # from an installed package: the caller sets CCBOX_ENCLAVE_RUNTIME (the runtime library
 # target), CCBOX_TOOL and CCBOX_EDGER8R (executables or targets) and CCBOX_ENCLAVE_INCLUDE_DIRS.
 
-include_guard(GLOBAL)
+
 
 # Flags every enclave translation unit is compiled with: position independent, no PLT,
 # sections for --gc-sections, stack protector (the canary lives in the TCS's TCB).
@@ -27,7 +27,10 @@ set(CCBOX_ENCLAVE_LINK_OPTIONS
     -static-pie -nostdlib -nostartfiles
     -Wl,-e,ccbox_enclave_entry
     -Wl,--gc-sections -Wl,-z,now -Wl,-z,relro -Wl,-z,noexecstack -Wl,-z,separate-code
-    -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none)
+    -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
+    # The runtime's C++ ABI support (exception globals without native TLS, spinning
+    # guards) must win over libstdc++'s: make the linker take it from the first archive.
+    -Wl,-u,__cxa_get_globals)
 
 function(_ccbox_compiler_file out name)
   execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${name}

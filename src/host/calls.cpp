@@ -2,6 +2,7 @@
 // The calling thread keeps one TCS for a whole ECALL, including nested OCALL -> ECALL calls.
 #include "host/enclave.hpp"
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <sched.h>
@@ -101,16 +102,12 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             uint32_t fd;
             if (!read_input(s, &fd) || (fd != 1 && fd != 2) || s.input_size < 8)
                 return CCBOX_INVALID_PARAMETER;
+            // Through the host's stdio, so enclave and host output keep their order.
             const auto* data = reinterpret_cast<const uint8_t*>(s.input_buffer) + 8;
-            size_t size = s.input_size - 8, done = 0;
-            while (done < size) {
-                ssize_t n = ::write(static_cast<int>(fd), data + done, size - done);
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0)
-                    break;
-                done += static_cast<size_t>(n);
-            }
+            FILE* stream = fd == 1 ? stdout : stderr;
+            size_t done = std::fwrite(data, 1, s.input_size - 8, stream);
+            if (fd == 2)
+                std::fflush(stream);
             return write_output(s, static_cast<uint64_t>(done));
         }
         case CCBOX_OCALL_CLOCK: {

@@ -8,10 +8,10 @@
 namespace ccbox {
 namespace {
 
-constexpr uint64_t kTagEcreate = 0x0045544145524345ull;   // "ECREATE\0"
-constexpr uint64_t kTagEadd = 0x0000000044444145ull;      // "EADD\0\0\0\0"
-constexpr uint64_t kTagEextend = 0x00444E4554584545ull;   // "EEXTEND\0"
-constexpr uint64_t kTagUnmeasured = 0x445253414D4E5555ull; // "UNMEASRD"
+constexpr char kEcreate[9] = "ECREATE\0";
+constexpr char kEadd[9] = "EADD\0\0\0\0";
+constexpr char kEextend[9] = "EEXTEND\0";
+constexpr char kUnmeasured[9] = "UNMEASRD";
 constexpr size_t kFlushThreshold = 1 << 16;
 
 void put_u64(uint8_t* p, uint64_t v) { std::memcpy(p, &v, 8); }
@@ -28,6 +28,12 @@ uint32_t get_u32(const uint8_t* p) {
 }
 
 bool is_unsized_tag(const uint8_t* p) { return std::memcmp(p, "UNSIZED\0", 8) == 0; }
+
+uint64_t tag_value(const char (&tag)[9]) {
+    uint64_t v;
+    std::memcpy(&v, tag, 8);
+    return v;
+}
 
 }  // namespace
 
@@ -56,7 +62,7 @@ void MeasurementBuilder::flush() {
 void MeasurementBuilder::ecreate(uint32_t ssa_frame_size_pages, uint64_t enclave_size) {
     uint8_t* r = reserve(kMeasurementRecordSize);
     std::memset(r, 0, kMeasurementRecordSize);
-    put_u64(r, kTagEcreate);
+    std::memcpy(r, kEcreate, 8);
     put_u32(r + 8, ssa_frame_size_pages);
     put_u64(r + 12, enclave_size);
 }
@@ -64,7 +70,7 @@ void MeasurementBuilder::ecreate(uint32_t ssa_frame_size_pages, uint64_t enclave
 void MeasurementBuilder::eadd(uint64_t offset, uint64_t secinfo_flags) {
     uint8_t* r = reserve(kMeasurementRecordSize);
     std::memset(r, 0, kMeasurementRecordSize);
-    put_u64(r, kTagEadd);
+    std::memcpy(r, kEadd, 8);
     put_u64(r + 8, offset);
     put_u64(r + 16, secinfo_flags);  // SECINFO[0:48): FLAGS then 40 reserved zero bytes
 }
@@ -72,7 +78,7 @@ void MeasurementBuilder::eadd(uint64_t offset, uint64_t secinfo_flags) {
 void MeasurementBuilder::eextend(uint64_t offset, const uint8_t* chunk) {
     uint8_t* r = reserve(kMeasurementRecordSize + kEextendChunkSize);
     std::memset(r, 0, kMeasurementRecordSize);
-    put_u64(r, kTagEextend);
+    std::memcpy(r, kEextend, 8);
     put_u64(r + 8, offset);
     std::memcpy(r + kMeasurementRecordSize, chunk, kEextendChunkSize);
 }
@@ -91,6 +97,8 @@ Digest256 MeasurementBuilder::finish() {
 }
 
 Result<SgxsReplay> replay_sgxs(std::span<const uint8_t> stream, const std::string& origin) {
+    const uint64_t kTagEcreate = tag_value(kEcreate), kTagEadd = tag_value(kEadd), kTagEextend = tag_value(kEextend),
+                   kTagUnmeasured = tag_value(kUnmeasured);
     SgxsReplay out;
     Sha256 hash;
     std::unordered_set<uint64_t> added_pages;

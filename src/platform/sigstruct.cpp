@@ -133,8 +133,10 @@ Digest256 mrsigner_of(const sgx::Sigstruct& sigstruct) {
 }
 
 Result<uint32_t> bcd_date(int year, int month, int day) {
-    static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1])
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > kDays[month - 1] + (month == 2 && leap))
         return Error(CCBOX_INVALID_PARAMETER, "not a valid date");
     auto bcd = [](int v, int digits) {
         uint32_t out = 0;

@@ -228,7 +228,9 @@ TEST(EnclaveLibcArith, AbsAndDiv) {
     const long long values[] = {0, 1, -1, 2, -2, 7, -7, 13, -13, 100, -100, INT_MAX, INT_MIN + 1,
                                 LLONG_MAX, LLONG_MIN + 1, 123456789012LL, -123456789012LL};
     for (long long v : values) {
-        if (v >= INT_MIN && v <= INT_MAX) EXPECT_EQ(abs(static_cast<int>(v)), ccbox_libc_abs(static_cast<int>(v)));
+        if (v >= INT_MIN && v <= INT_MAX) {
+            EXPECT_EQ(abs(static_cast<int>(v)), ccbox_libc_abs(static_cast<int>(v)));
+        }
         EXPECT_EQ(labs(v), ccbox_libc_labs(v));
         EXPECT_EQ(llabs(v), ccbox_libc_llabs(v));
         EXPECT_EQ(imaxabs(v), ccbox_libc_imaxabs(v));

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +50,11 @@ double ccbox_libc_strtod(const char* s, char** end);
 float ccbox_libc_strtof(const char* s, char** end);
 long double ccbox_libc_strtold(const char* s, char** end);
 double ccbox_libc_atof(const char* s);
+
+/* Internal (format.c, used by strtod.c): exact comparison of a decimal digit string with
+ * a binary number; see format.c. */
+int ccbox_libc__fmt_cmp_decimal(const char* digits, const char* end, long long dexp,
+                                uint64_t khi, uint64_t klo, int t);
 
 #ifdef __cplusplus
 }
