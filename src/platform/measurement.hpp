@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ using MeasurementSink = std::function<void(std::span<const uint8_t>)>;
 class MeasurementBuilder {
 public:
     explicit MeasurementBuilder(MeasurementSink sink = {});
+    ~MeasurementBuilder();
+    MeasurementBuilder(MeasurementBuilder&&) noexcept;
 
     void ecreate(uint32_t ssa_frame_size_pages, uint64_t enclave_size);
     void eadd(uint64_t offset, uint64_t secinfo_flags);
@@ -35,13 +38,16 @@ public:
     Digest256 finish();
 
 private:
-    uint8_t* reserve(size_t bytes);
-    void flush();
+    void hash(const void* data, size_t size);
+    void record(const uint8_t* header, const uint8_t* chunk);
 
-    Sha256 hash_;
+    // OpenSSL's SHA-256 context, kept opaque here; the per-call overhead of the low-level
+    // interface matters because the stream is hashed 64 and 256 bytes at a time, straight
+    // from the image without copying it.
+    struct Context;
+    std::unique_ptr<Context> context_;
     MeasurementSink sink_;
-    std::vector<uint8_t> buffer_;
-    size_t used_ = 0;
+    std::vector<uint8_t> sink_buffer_;
 };
 
 struct SgxsReplay {

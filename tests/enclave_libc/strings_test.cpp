@@ -566,6 +566,38 @@ TEST(EnclaveLibcStr, StrcmpStrncmpMatchGlibc) {
     }
 }
 
+TEST(EnclaveLibcStr, StrcmpStrncmpAcrossPageBoundaries) {
+    // Strings that cross a page boundary at different points in each, so the comparison
+    // switches between whole blocks and single bytes at every possible phase.
+    GuardedBuffer g1, g2;
+    unsigned char* mid1 = g1.End() - g1.Size() / 2;  // a page boundary inside each buffer
+    unsigned char* mid2 = g2.End() - g2.Size() / 2;
+    const size_t len = 200;
+    for (size_t o1 = 0; o1 <= 80; o1++) {
+        for (size_t o2 : {0, 1, 15, 16, 17, 31, 47, 63, 64, 65, 79}) {
+            char* s = reinterpret_cast<char*>(mid1 - o1);
+            char* t = reinterpret_cast<char*>(mid2 - o2);
+            for (size_t i = 0; i < len; i++) s[i] = static_cast<char>(RandNonZero());
+            s[len] = 0;
+            for (size_t k : {o1, o2, o1 + 1, o2 + 1, o1 ? o1 - 1 : 0, o2 ? o2 - 1 : 0, len, size_t{150}}) {
+                for (int variant = 0; variant < 3; variant++) {
+                    std::memcpy(t, s, len + 1);
+                    if (variant == 1) t[k] = static_cast<char>(static_cast<unsigned char>(s[k]) ^ 0x81);
+                    if (variant == 2) t[k] = 0;
+                    if (variant == 1 && k == len) t[k + 1] = 0;
+                    ASSERT_EQ(Sign(strcmp(s, t)), Sign(ccbox_libc_strcmp(s, t)))
+                        << "o1=" << o1 << " o2=" << o2 << " k=" << k << " variant=" << variant;
+                    ASSERT_EQ(Sign(strcmp(t, s)), Sign(ccbox_libc_strcmp(t, s)));
+                    for (size_t n : {k, k + 1, len, Huge(), size_t{70}}) {
+                        ASSERT_EQ(Sign(strncmp(s, t, n)), Sign(ccbox_libc_strncmp(s, t, n)))
+                            << "o1=" << o1 << " o2=" << o2 << " k=" << k << " n=" << n;
+                    }
+                }
+            }
+        }
+    }
+}
+
 TEST(EnclaveLibcStr, CaseInsensitiveComparisons) {
     const char alphabet[] = "aAbBzZ@[`{09_\x80\xc1\xe1\xff";
     for (int iter = 0; iter < 200000; iter++) {

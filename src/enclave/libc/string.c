@@ -28,6 +28,10 @@ typedef uint64_t str_u64 __attribute__((may_alias, aligned(1)));
 typedef uint32_t str_u32 __attribute__((may_alias, aligned(1)));
 typedef uint16_t str_u16 __attribute__((may_alias, aligned(1)));
 
+/* For functions that read whole aligned blocks around a string (never past its last page):
+ * AddressSanitizer, when a host test build uses it, must not flag those reads. */
+#define STR_READS_AROUND __attribute__((no_sanitize_address))
+
 /* Blocks at least this big are copied / filled with `rep movsb` / `rep stosb`. */
 #define STR_REP_MIN 2048
 
@@ -35,15 +39,17 @@ typedef uint16_t str_u16 __attribute__((may_alias, aligned(1)));
 
 #ifdef __SSE2__
 typedef __m128i str_v16;
-static inline str_v16 v16_load(const unsigned char* p) {
+static inline __attribute__((always_inline)) str_v16 v16_load(const unsigned char* p) {
     return _mm_loadu_si128((const __m128i*)p);
 }
 static inline void v16_store(unsigned char* p, str_v16 v) { _mm_storeu_si128((__m128i*)p, v); }
 static inline str_v16 v16_splat(unsigned char c) { return _mm_set1_epi8((char)c); }
 /* Aligned load: p must be 16-byte aligned. */
-static inline __m128i v16_aload(const unsigned char* p) { return _mm_load_si128((const __m128i*)p); }
+static inline __attribute__((always_inline)) __m128i v16_aload(const unsigned char* p) {
+    return _mm_load_si128((const __m128i*)p);
+}
 /* Bit i set where byte i of v equals byte i of w. */
-static inline unsigned v16_eqmask(__m128i v, __m128i w) {
+static inline __attribute__((always_inline)) unsigned v16_eqmask(__m128i v, __m128i w) {
     return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, w));
 }
 #else
@@ -107,6 +113,21 @@ static inline void copy_upto64(unsigned char* d, const unsigned char* s, size_t 
     if (n == 1) *d = *s;
 }
 
+/* Copies 64 < n <= 128 bytes; every load happens before any store, so overlap is fine. */
+static inline void copy_upto128(unsigned char* d, const unsigned char* s, size_t n) {
+    str_v16 a0 = v16_load(s), a1 = v16_load(s + 16), a2 = v16_load(s + 32), a3 = v16_load(s + 48);
+    str_v16 b0 = v16_load(s + n - 64), b1 = v16_load(s + n - 48);
+    str_v16 b2 = v16_load(s + n - 32), b3 = v16_load(s + n - 16);
+    v16_store(d, a0);
+    v16_store(d + 16, a1);
+    v16_store(d + 32, a2);
+    v16_store(d + 48, a3);
+    v16_store(d + n - 64, b0);
+    v16_store(d + n - 48, b1);
+    v16_store(d + n - 32, b2);
+    v16_store(d + n - 16, b3);
+}
+
 /* Copies n > 64 bytes front to back; correct when d <= s or the blocks do not overlap. */
 static void copy_forward(unsigned char* d, const unsigned char* s, size_t n) {
     const str_v16 t0 = v16_load(s + n - 32), t1 = v16_load(s + n - 16);
@@ -160,6 +181,8 @@ void* ccbox_libc_memcpy(void* restrict dest, const void* restrict src, size_t n)
     const unsigned char* s = src;
     if (n <= 64)
         copy_upto64(d, s, n);
+    else if (n <= 128)
+        copy_upto128(d, s, n);
     else if (n < STR_REP_MIN)
         copy_forward(d, s, n);
     else
@@ -173,6 +196,8 @@ void* ccbox_libc_memmove(void* dest, const void* src, size_t n) {
     const unsigned char* s = src;
     if (n <= 64) {
         copy_upto64(d, s, n);
+    } else if (n <= 128) {
+        copy_upto128(d, s, n);
     } else if ((uintptr_t)d - (uintptr_t)s >= n) {
         /* d is below s, or past its end: front to back is safe. */
         if (n >= STR_REP_MIN && (uintptr_t)s - (uintptr_t)d >= n)
@@ -326,7 +351,7 @@ CCBOX_LIBC_EXPORT(bcmp)
 
 /* ---- memchr, rawmemchr, memrchr, strlen, strnlen ---------------------------------------- */
 
-void* ccbox_libc_memchr(const void* s, int c, size_t n) {
+STR_READS_AROUND void* ccbox_libc_memchr(const void* s, int c, size_t n) {
     const unsigned char* p = s;
     const unsigned char b = (unsigned char)c;
     if (n == 0) return NULL;
@@ -385,7 +410,7 @@ void* ccbox_libc_memchr(const void* s, int c, size_t n) {
 }
 CCBOX_LIBC_EXPORT(memchr)
 
-void* ccbox_libc_rawmemchr(const void* s, int c) {
+STR_READS_AROUND void* ccbox_libc_rawmemchr(const void* s, int c) {
     const unsigned char* p = s;
     const unsigned char b = (unsigned char)c;
 #ifdef __SSE2__
@@ -425,7 +450,7 @@ void* ccbox_libc_memrchr(const void* s, int c, size_t n) {
 }
 CCBOX_LIBC_EXPORT(memrchr)
 
-size_t ccbox_libc_strlen(const char* s) {
+STR_READS_AROUND size_t ccbox_libc_strlen(const char* s) {
 #ifdef __SSE2__
     const unsigned char* p = (const unsigned char*)s;
     const __m128i z = _mm_setzero_si128();
@@ -528,62 +553,108 @@ CCBOX_LIBC_EXPORT(strndup)
 
 /* ---- comparing strings ----------------------------------------------------------------- */
 
-/* Whether a 16-byte unaligned read at p stays within p's 4 KiB page. */
-static inline bool str_fits_page(const unsigned char* p) {
-    return ((uintptr_t)p & 4095) <= 4096 - 16;
+#ifdef __SSE2__
+/* How many bytes from both p and q can be read without entering a page (4 KiB) that neither
+ * string has reached yet. */
+static inline size_t str_room(const unsigned char* p, const unsigned char* q) {
+    size_t rp = 4096 - ((uintptr_t)p & 4095);
+    size_t rq = 4096 - ((uintptr_t)q & 4095);
+    return rp < rq ? rp : rq;
 }
 
-int ccbox_libc_strcmp(const char* s1, const char* s2) {
+/* Zero bytes where p's and q's 16 bytes differ or where p's string ends. */
+static inline __attribute__((always_inline)) __m128i str_same16(const unsigned char* p,
+                                                                const unsigned char* q) {
+    __m128i a = v16_load(p);
+    return _mm_min_epu8(_mm_cmpeq_epi8(a, v16_load(q)), a);
+}
+
+/* Bit i set where the first 64 bytes at p and q differ or p's string ends; 0 if none. */
+static inline __attribute__((always_inline)) uint64_t str_stop64(const unsigned char* p,
+                                                                 const unsigned char* q) {
+    const __m128i z = _mm_setzero_si128();
+    __m128i s0 = str_same16(p, q), s1 = str_same16(p + 16, q + 16);
+    __m128i s2 = str_same16(p + 32, q + 32), s3 = str_same16(p + 48, q + 48);
+    __m128i all = _mm_min_epu8(_mm_min_epu8(s0, s1), _mm_min_epu8(s2, s3));
+    if (v16_eqmask(all, z) == 0) return 0;
+    return (uint64_t)v16_eqmask(s0, z) | (uint64_t)v16_eqmask(s1, z) << 16 |
+           (uint64_t)v16_eqmask(s2, z) << 32 | (uint64_t)v16_eqmask(s3, z) << 48;
+}
+#endif
+
+STR_READS_AROUND int ccbox_libc_strcmp(const char* s1, const char* s2) {
     const unsigned char* p = (const unsigned char*)s1;
     const unsigned char* q = (const unsigned char*)s2;
-    for (;;) {
 #ifdef __SSE2__
-        if (str_fits_page(p) && str_fits_page(q)) {
-            __m128i a = v16_load(p);
-            /* Zero where the bytes differ or where p's string ends. */
-            __m128i same = _mm_min_epu8(_mm_cmpeq_epi8(a, v16_load(q)), a);
-            unsigned m = v16_eqmask(same, _mm_setzero_si128());
+    const __m128i z = _mm_setzero_si128();
+    for (;;) {
+        size_t room = str_room(p, q);
+        for (; room >= 64; room -= 64, p += 64, q += 64) {
+            uint64_t m = str_stop64(p, q);
+            if (m != 0) {
+                unsigned k = (unsigned)__builtin_ctzll(m);
+                return (int)p[k] - (int)q[k];
+            }
+        }
+        for (; room >= 16; room -= 16, p += 16, q += 16) {
+            unsigned m = v16_eqmask(str_same16(p, q), z);
             if (m != 0) {
                 unsigned k = (unsigned)__builtin_ctz(m);
                 return (int)p[k] - (int)q[k];
             }
-            p += 16;
-            q += 16;
-            continue;
         }
-#endif
+        /* Fewer than 16 bytes before one of them enters a new page: go byte by byte. */
+        for (; room > 0; room--) {
+            unsigned char x = *p++, y = *q++;
+            if (x != y || x == 0) return (int)x - (int)y;
+        }
+    }
+#else
+    for (;;) {
         unsigned char x = *p++, y = *q++;
         if (x != y || x == 0) return (int)x - (int)y;
     }
+#endif
 }
 CCBOX_LIBC_EXPORT(strcmp)
 
-int ccbox_libc_strncmp(const char* s1, const char* s2, size_t n) {
+STR_READS_AROUND int ccbox_libc_strncmp(const char* s1, const char* s2, size_t n) {
     const unsigned char* p = (const unsigned char*)s1;
     const unsigned char* q = (const unsigned char*)s2;
-    while (n > 0) {
 #ifdef __SSE2__
-        if (str_fits_page(p) && str_fits_page(q)) {
-            __m128i a = v16_load(p);
-            __m128i same = _mm_min_epu8(_mm_cmpeq_epi8(a, v16_load(q)), a);
-            unsigned m = v16_eqmask(same, _mm_setzero_si128());
-            if (n < 16) m &= (1u << n) - 1;
+    const __m128i z = _mm_setzero_si128();
+    while (n > 0) {
+        size_t room = str_room(p, q);
+        for (; room >= 64 && n >= 64; room -= 64, n -= 64, p += 64, q += 64) {
+            uint64_t m = str_stop64(p, q);
+            if (m != 0) {
+                unsigned k = (unsigned)__builtin_ctzll(m);
+                return (int)p[k] - (int)q[k];
+            }
+        }
+        for (; room >= 16 && n > 0; room -= 16, p += 16, q += 16) {
+            unsigned m = v16_eqmask(str_same16(p, q), z);
+            if (n < 16) m &= (1u << n) - 1; /* bytes past n do not count */
             if (m != 0) {
                 unsigned k = (unsigned)__builtin_ctz(m);
                 return (int)p[k] - (int)q[k];
             }
             if (n <= 16) return 0;
-            p += 16;
-            q += 16;
             n -= 16;
-            continue;
         }
-#endif
-        unsigned char x = *p++, y = *q++;
-        if (x != y || x == 0) return (int)x - (int)y;
-        n--;
+        for (; room > 0 && n > 0; room--, n--) {
+            unsigned char x = *p++, y = *q++;
+            if (x != y || x == 0) return (int)x - (int)y;
+        }
     }
     return 0;
+#else
+    for (; n > 0; n--) {
+        unsigned char x = *p++, y = *q++;
+        if (x != y || x == 0) return (int)x - (int)y;
+    }
+    return 0;
+#endif
 }
 CCBOX_LIBC_EXPORT(strncmp)
 
@@ -626,7 +697,7 @@ CCBOX_LIBC_EXPORT(strxfrm)
 /* ---- finding characters -------------------------------------------------------------------- */
 
 /* The first byte of s equal to c or to the terminator. */
-static const char* find_char_or_end(const char* s, int c) {
+STR_READS_AROUND static const char* find_char_or_end(const char* s, int c) {
     const unsigned char b = (unsigned char)c;
 #ifdef __SSE2__
     const unsigned char* p = (const unsigned char*)s;
@@ -660,7 +731,7 @@ CCBOX_LIBC_EXPORT(strchr)
 char* ccbox_libc_strchrnul(const char* s, int c) { return (char*)find_char_or_end(s, c); }
 CCBOX_LIBC_EXPORT(strchrnul)
 
-char* ccbox_libc_strrchr(const char* s, int c) {
+STR_READS_AROUND char* ccbox_libc_strrchr(const char* s, int c) {
     const unsigned char b = (unsigned char)c;
     if (b == 0) return (char*)s + ccbox_libc_strlen(s);
 #ifdef __SSE2__

@@ -1,0 +1,48 @@
+// Pieces the five emitters share: file banners, signatures, length expressions and the
+// helper functions every generated .c file starts with.
+#pragma once
+
+#include "code_writer.h"
+#include "plan.h"
+#include "program.h"
+
+#include <functional>
+#include <string>
+
+namespace ccbox::edl {
+
+enum class Side { Host, Enclave };
+
+// Renders a size/count reference (a parameter or member name) as a C expression.
+using RefRenderer = std::function<std::string(const std::string& name)>;
+
+std::string banner(const Program& program, const char* what);
+std::string include_guard(const Plan& plan, const char* suffix);
+void open_extern_c(CodeWriter& w);
+void close_extern_c(CodeWriter& w);
+
+// "(size_t)(n)", "(size_t)16u", or the term's expression
+std::string render_term(const LengthTerm& term, const RefRenderer& ref);
+
+// The parameter list as the EDL declares it ("(void)" when empty).
+std::string user_parameters(const FunctionPlan& f);
+// R name(params)
+std::string user_signature(const FunctionPlan& f);
+// ccbox_result_t name(ccbox_enclave_t* enclave, R* retval, params) -- `definition` uses the
+// reserved _ccb_ names so that no parameter can collide with them.
+std::string ecall_proxy_signature(const FunctionPlan& f, bool definition);
+// ccbox_result_t name(R* retval, params)
+std::string ocall_proxy_signature(const FunctionPlan& f, bool definition);
+
+// The static helpers at the top of X_t.c and X_u.c.
+void emit_prelude(CodeWriter& w);
+
+// emit_struct_helpers.cpp: padding cleaning and deep-copy walkers of every EDL struct.
+void emit_struct_helpers(CodeWriter& w, const Plan& plan);
+// emit_sender.cpp: the host's ECALL proxy or the enclave's OCALL proxy.
+void emit_sender(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side);
+// emit_receiver.cpp: the enclave's ECALL wrapper or the host's OCALL wrapper, a static
+// function `_ccb_recv_<name>` returning ccbox_result_t.
+void emit_receiver(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side);
+
+}  // namespace ccbox::edl

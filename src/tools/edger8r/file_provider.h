@@ -1,0 +1,48 @@
+// Where EDL files come from: the file system for the tool, memory for tests and the fuzzer.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace ccbox::edl {
+
+class FileProvider {
+public:
+    virtual ~FileProvider() = default;
+    // The contents of `path`, or nothing if it cannot be read.
+    virtual std::optional<std::string> read(const std::string& path) = 0;
+    // A key that is the same for every spelling of one file (used for import cycles and
+    // for importing one file twice).
+    virtual std::string identity(const std::string& path) = 0;
+};
+
+class DiskFileProvider final : public FileProvider {
+public:
+    std::optional<std::string> read(const std::string& path) override;
+    std::string identity(const std::string& path) override;
+
+    // Files larger than this are refused (an EDL is a few kilobytes).
+    static constexpr size_t kMaxFileSize = 16u << 20;
+};
+
+// Files held in memory, keyed by their exact path ("dir/x.edl").
+class MemoryFileProvider final : public FileProvider {
+public:
+    void add(std::string path, std::string contents) { files_[std::move(path)] = std::move(contents); }
+    std::optional<std::string> read(const std::string& path) override;
+    std::string identity(const std::string& path) override;
+
+private:
+    std::map<std::string, std::string> files_;
+};
+
+// Joins a directory and a relative path ("" or "." directory: the path itself).
+std::string join_path(const std::string& directory, const std::string& path);
+// The directory part of a path ("" when there is none).
+std::string directory_of(const std::string& path);
+// "dir/name.edl" -> "name".
+std::string stem_of(const std::string& path);
+bool is_absolute_path(const std::string& path);
+
+}  // namespace ccbox::edl

@@ -1,0 +1,23 @@
+# Runs `ccbox measure` and reference_mrenclave.py on each (image, config) pair and compares.
+string(REPLACE "|" ";" images "${IMAGES}")
+string(REPLACE "|" ";" configs "${CONFIGS}")
+list(LENGTH images count)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  list(GET images ${i} image)
+  list(GET configs ${i} config)
+  set(conf_args)
+  if(config STREQUAL "none")
+    set(config "")
+  else()
+    set(conf_args -c ${config})
+  endif()
+  execute_process(COMMAND ${CCBOX} measure -e ${image} ${conf_args} OUTPUT_VARIABLE ours RESULT_VARIABLE rc1
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  execute_process(COMMAND ${PYTHON} ${SCRIPT} ${image} ${config} OUTPUT_VARIABLE theirs RESULT_VARIABLE rc2
+                  OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(NOT rc1 EQUAL 0 OR NOT rc2 EQUAL 0 OR NOT ours STREQUAL theirs)
+    message(FATAL_ERROR "MRENCLAVE of ${image} (${config}): ccbox '${ours}' vs reference '${theirs}'")
+  endif()
+  message(STATUS "${image}: ${ours}")
+endforeach()
