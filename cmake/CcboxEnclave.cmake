@@ -121,3 +121,26 @@ function(ccbox_add_enclave target)
   add_custom_target(${target}_signed ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
   set_target_properties(${target} PROPERTIES CCBOX_SIGNED_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
 endfunction()
+
+# ccbox_add_edl_untrusted(<target> EDL <file.edl> [EDL_SEARCH_PATHS <dirs...>])
+# Generates the host side of an EDL (X_u.c/X_u.h/X_args.h) and adds it to a host target.
+function(ccbox_add_edl_untrusted target)
+  cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS" ${ARGN})
+  get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
+  get_filename_component(edl_name ${E_EDL} NAME_WE)
+  set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
+  set(search_args)
+  foreach(dir ${E_EDL_SEARCH_PATHS})
+    get_filename_component(dir_abs ${dir} ABSOLUTE)
+    list(APPEND search_args --search-path ${dir_abs})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${gen_dir}/${edl_name}_u.c ${gen_dir}/${edl_name}_u.h ${gen_dir}/${edl_name}_args.h
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
+    COMMAND ${CCBOX_EDGER8R} --untrusted --untrusted-dir ${gen_dir} ${search_args} ${edl_abs}
+    DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
+    COMMENT "ccbox-edger8r: untrusted side of ${E_EDL}"
+    VERBATIM)
+  target_sources(${target} PRIVATE ${gen_dir}/${edl_name}_u.c)
+  target_include_directories(${target} PRIVATE ${gen_dir})
+endfunction()

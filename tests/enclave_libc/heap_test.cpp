@@ -202,6 +202,39 @@ TEST(HeapInitTest, InitContract) {
     munmap(m, 3 * 4096);
 }
 
+// A heap of tens of GiB (address space only: the memory is never touched except at the ends).
+TEST(HeapInitTest, HugeRegion) {
+    const size_t size = size_t{24} << 30;
+    void* m = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) GTEST_SKIP() << "cannot reserve 24 GiB of address space";
+    auto* base = static_cast<unsigned char*>(m);
+    ASSERT_EQ(ccbox_heap_reset_for_tests(base, size), 0);
+    EXPECT_GT(ccbox_heap_capacity(), size - 8192);
+    void* small = ccbox_libc_malloc(100);
+    auto* big = static_cast<unsigned char*>(ccbox_libc_malloc(size_t{20} << 30));
+    ASSERT_NE(big, nullptr);
+    big[0] = 1;
+    big[(size_t{20} << 30) - 1] = 2;
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_malloc(size_t{4} << 30), nullptr);
+    EXPECT_EQ(errno, ENOMEM);
+    void* aligned = ccbox_libc_memalign(size_t{1} << 30, 4096);  // 1 GiB alignment
+    ASSERT_NE(aligned, nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(aligned) % (size_t{1} << 30), 0u);
+    ccbox_libc_free(big);
+    // Reuses the freed 20 GiB block (split), no zeroing needed for the untouched part either.
+    auto* again = static_cast<unsigned char*>(ccbox_libc_malloc(size_t{10} << 30));
+    EXPECT_EQ(again, big);
+    ccbox_libc_free(again);
+    ccbox_libc_free(aligned);
+    ccbox_libc_free(small);
+    EXPECT_EQ(ccbox_heap_bytes_in_use(), 0u);
+    EXPECT_EQ(ccbox_heap_check_for_tests(0), 0);
+    EXPECT_NE(ccbox_libc_malloc(ccbox_heap_capacity()), nullptr);
+    ccbox_heap_reset_for_tests(nullptr, 0);
+    munmap(m, size);
+}
+
 // ---- basic semantics --------------------------------------------------------------------
 
 TEST_F(HeapTest, MallocZeroFreeNullAndAccounting) {

@@ -307,10 +307,9 @@ TEST(EnclaveLibcMem, MemchrAllSizesPositions) {
                                                static_cast<long>(RandBelow(n)), static_cast<long>(n)};
                 for (long pos : positions) {
                     if (pos >= 0 && pos > static_cast<long>(n)) continue;
-                    for (size_t i = 0; i < buf.size(); i++) {
-                        buf[i] = RandByte();
-                        if (buf[i] == b) buf[i] ^= 1;
-                    }
+                    FillRandom(buf.data(), buf.size());
+                    for (auto& x : buf)
+                        if (x == b) x ^= 1;
                     if (pos >= 0) p[pos] = b;  // pos == n: just past the end, must be ignored
                     if (pos >= 0 && n > 0) p[-1] = b;  // just before the start too
                     const void* want = std::memchr(p, c, n);
@@ -766,10 +765,11 @@ TEST(EnclaveLibcSearch, EdgeCases) {
 }
 
 TEST(EnclaveLibcSearch, WorstCaseIsLinear) {
-    // A naive search would do about 2e9 byte comparisons on each of these.
-    const std::string hay(2000000, 'a');
-    const std::string needles[] = {std::string(1000, 'a') + "b", "b" + std::string(1000, 'a'),
-                                   std::string(500, 'a') + "b" + std::string(500, 'a')};
+    // A naive search would do about 4e11 byte comparisons on each of these (minutes even
+    // with vector compares); a linear one does a few million.
+    const std::string hay(4000000, 'a');
+    const std::string needles[] = {std::string(100000, 'a') + "b", "b" + std::string(100000, 'a'),
+                                   std::string(50000, 'a') + "b" + std::string(50000, 'a')};
     auto start = std::chrono::steady_clock::now();
     for (const auto& n : needles) {
         EXPECT_EQ(nullptr, ccbox_libc_memmem(hay.data(), hay.size(), n.data(), n.size()));

@@ -572,10 +572,28 @@ static void big_mul_u64(fbig* a, uint64_t f) {
     }
 }
 
+/* a *= f, two limbs at a time (the inner loop of the powers of five). */
+static void big_mul_u64_pairs(fbig* a, uint64_t f) {
+    uint64_t carry = 0;
+    if (a->n & 1) a->w[a->n++] = 0;
+    for (int i = 0; i < a->n; i += 2) {
+        uint64_t x = (uint64_t)a->w[i] | ((uint64_t)a->w[i + 1] << 32);
+        fmt_u128 t = (fmt_u128)x * f + carry;
+        a->w[i] = (uint32_t)t;
+        a->w[i + 1] = (uint32_t)((uint64_t)t >> 32);
+        carry = (uint64_t)(t >> 64);
+    }
+    while (carry != 0) {
+        a->w[a->n++] = (uint32_t)carry;
+        carry >>= 32;
+    }
+    big_trim(a);
+}
+
 static void big_mul_pow5(fbig* a, int p) {
     static const uint64_t pow5_27 = 7450580596923828125ULL;
     while (p >= 27) {
-        big_mul_u64(a, pow5_27);
+        big_mul_u64_pairs(a, pow5_27);
         p -= 27;
     }
     if (p > 0) {

@@ -3,8 +3,10 @@
  * (memcpy, memmove, memset, memcmp, memchr, strlen, strcmp) use SSE2 (the x86-64 baseline) and
  * `rep movsb` / `rep stosb` for big blocks; plain C fallbacks are used when SSE2 is off.
  * Scanning functions read whole aligned 16-byte blocks (or 64-byte groups of them, aligned to
- * 64), so they may read bytes around a string but never from a page the string does not
- * touch. Everything here must build with -fno-builtin -fno-tree-loop-distribute-patterns so
+ * 64), and strcmp/strncmp read unaligned blocks only while both stay inside pages the strings
+ * have already reached, so they may read bytes around a string but never from a page it does
+ * not touch (no fault, whatever follows it). SSE2 only: CPUID is not available inside an
+ * enclave to pick wider vectors at run time. Everything here must build with -fno-builtin -fno-tree-loop-distribute-patterns so
  * that no loop is turned back into a call to the function it implements. Needs from elsewhere:
  * malloc (strdup, strndup). */
 
@@ -1216,7 +1218,7 @@ CCBOX_LIBC_EXPORT(wcscpy)
 wchar_t* ccbox_libc_wcsncpy(wchar_t* restrict dest, const wchar_t* restrict src, size_t n) {
     size_t len = ccbox_libc_wcsnlen(src, n);
     ccbox_libc_memcpy(dest, src, len * sizeof(wchar_t));
-    for (size_t i = len; i < n; i++) dest[i] = 0;
+    ccbox_libc_memset(dest + len, 0, (n - len) * sizeof(wchar_t));
     return dest;
 }
 CCBOX_LIBC_EXPORT(wcsncpy)

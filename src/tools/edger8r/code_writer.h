@@ -14,7 +14,7 @@ public:
     }
     // "text {" and one level deeper
     void open(const std::string& text) {
-        line(text + " {");
+        line(text.empty() ? "{" : text + " {");
         ++depth_;
     }
     // one level back and "}" (+ suffix, e.g. " while (0);" or ";")

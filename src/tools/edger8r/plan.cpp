@@ -37,6 +37,10 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
     p.decl = &d;
     p.name = d.name;
     p.type = c_type(d.type);
+    TypeRef local = d.type;
+    if (local.pointer_depth == 0)
+        local.is_const = false;
+    p.local_type = c_type(local);
     bool pointer = d.type.pointer_depth > 0 || a.has(AttrKind::IsPtr);
     bool array = !d.dims.empty() || a.has(AttrKind::IsAry);
     if (array) {
@@ -105,6 +109,10 @@ FunctionPlan plan_function(const Function& f, uint32_t id, const Symbols& symbol
     const TypeRef& r = f.return_type;
     if (!(r.base == BaseType::Void && r.pointer_depth == 0)) {
         fp.return_type = c_type(r);
+        TypeRef local = r;
+        if (local.pointer_depth == 0)
+            local.is_const = false;
+        fp.return_local_type = c_type(local);
         const UserType* user = nullptr;
         if (r.pointer_depth == 0 && symbols.classify(r, &user) == TypeClass::EdlStruct)
             fp.return_clean = user;

@@ -37,6 +37,7 @@ struct ParamPlan {
     Direction dir = Direction::None;
     bool wide = false;           // wstring
     std::string type;            // "const char*", "int", "buffer_t" (for arrays see below)
+    std::string local_type;      // for a Value: its type without a top-level const
     bool array_like = false;     // fixed dimensions or isary: passed as *(array_pointer)p
     std::string array_type;      // "int[2][3]" / "array_t"
     std::string array_pointer;   // "int(*)[2][3]" / "array_t*"
@@ -52,6 +53,7 @@ struct FunctionPlan {
     const Function* function = nullptr;
     uint32_t id = 0;
     std::string return_type;  // "" for void
+    std::string return_local_type;  // without a top-level const
     const UserType* return_clean = nullptr;  // returned EDL struct: cleaned
     std::vector<ParamPlan> params;
     std::string input_header_size;   // C expression

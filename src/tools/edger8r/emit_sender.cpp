@@ -1,0 +1,253 @@
+// The sending side of a call: the host's ECALL proxy and the enclave's OCALL proxy. It
+// measures (overflow-checked), allocates, marshals, calls, and copies the answer back into
+// the caller's memory -- on the enclave side from one enclave copy of the host's answer.
+#include "emit_common.h"
+
+#include "emit_struct_internal.h"
+
+namespace ccbox::edl {
+namespace {
+
+using structs::helper;
+
+class SenderEmitter {
+public:
+    SenderEmitter(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side)
+        : w_(w), plan_(plan), f_(f), host_(side == Side::Host) {}
+
+    void run() {
+        w_.line(host_ ? ecall_proxy_signature(f_, true) : ocall_proxy_signature(f_, true));
+        w_.line("{");
+        w_.indent();
+        locals();
+        w_.open("do");
+        sizes();
+        allocate();
+        header();
+        data();
+        call();
+        results();
+        w_.close(" while (0);");
+        release();
+        w_.line("return _ccb_result;");
+        w_.close();
+        w_.line();
+    }
+
+private:
+    static bool is_pointer(const ParamPlan& p) {
+        return p.kind == ParamPlan::Kind::Buffer || p.kind == ParamPlan::Kind::String;
+    }
+    std::string fail(const char* result) const { return "{ _ccb_result = " + std::string(result) + "; break; }"; }
+    std::string v(const char* what, const ParamPlan& p) const { return std::string("_ccb_") + what + "_" + p.name; }
+    static std::string ref(const std::string& name) { return name; }
+
+    void locals() {
+        w_.line("ccbox_result_t _ccb_result = CCBOX_OK;");
+        w_.line("uint8_t* _ccb_in = NULL;");
+        w_.line("uint8_t* _ccb_out = NULL;");
+        w_.line(host_ ? "const uint8_t* _ccb_res = NULL;" : "uint8_t* _ccb_res = NULL;");
+        w_.line("size_t _ccb_in_size = " + f_.input_header_size + ";");
+        w_.line("size_t _ccb_out_size = " + f_.output_header_size + ";");
+        w_.line("size_t _ccb_written = 0;");
+        bool deep = false;
+        for (const ParamPlan& p : f_.params) {
+            if (!is_pointer(p))
+                continue;
+            w_.line("size_t " + v("len", p) + " = 0, " + v("io", p) + " = 0, " + v("oo", p) + " = 0;");
+            w_.line("(void)" + v("io", p) + ";");
+            w_.line("(void)" + v("oo", p) + ";");
+            if (p.deep) {
+                w_.line("size_t " + v("n", p) + " = 0;");
+                deep = true;
+            }
+        }
+        if (deep)
+            w_.line("size_t _ccb_c = 0;");
+        w_.line("(void)_ccb_res;");
+    }
+
+    void sizes() {
+        for (const ParamPlan& p : f_.params) {
+            if (!is_pointer(p))
+                continue;
+            w_.open("if (" + p.name + ")");
+            if (p.kind == ParamPlan::Kind::String) {
+                w_.line(v("len", p) + (p.wide ? " = wcslen((const wchar_t*)" : " = strlen((const char*)") + p.name + ");");
+                std::string cond = "ccbox_safe_add(" + v("len", p) + ", 1u, &" + v("len", p) + ")";
+                if (p.wide)
+                    cond += " || ccbox_safe_mul(" + v("len", p) + ", sizeof(wchar_t), &" + v("len", p) + ")";
+                w_.line("if (" + cond + ")");
+            } else if (p.deep) {
+                w_.line(v("n", p) + " = " + render_term(p.multiplier, ref) + ";");
+                w_.line("if (" + helper("msr", p.deep_name) + "(" + p.name + ", " + v("n", p) + ", &" + v("len", p) +
+                        "))");
+            } else {
+                w_.line("if (ccbox_safe_mul(" + render_term(p.factor, ref) + ", " + render_term(p.multiplier, ref) +
+                        ", &" + v("len", p) + "))");
+            }
+            w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+            // A deep [out] tree still sends its shape (sizes and which pointers are set).
+            if (has_in(p.dir) || p.deep) {
+                w_.line("if (_ccb_take(SIZE_MAX, &_ccb_in_size, " + v("len", p) + ", &" + v("io", p) + "))");
+                w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+            }
+            if (has_out(p.dir)) {
+                w_.line("if (_ccb_take(SIZE_MAX, &_ccb_out_size, " + v("len", p) + ", &" + v("oo", p) + "))");
+                w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+            }
+            w_.close();
+        }
+    }
+
+    void allocate() {
+        const char* alloc = host_ ? "malloc" : "ccbox_allocate_ocall_buffer";
+        w_.open("if (_ccb_in_size)");
+        w_.line(std::string("_ccb_in = (uint8_t*)") + alloc + "(_ccb_in_size);");
+        w_.line("if (!_ccb_in)");
+        w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+        w_.line("memset(_ccb_in, 0, _ccb_in_size);");
+        w_.close();
+        w_.open("if (_ccb_out_size)");
+        w_.line(std::string("_ccb_out = (uint8_t*)") + alloc + "(_ccb_out_size);");
+        w_.line("if (!_ccb_out)");
+        w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+        w_.close();
+    }
+
+    void header() {
+        for (size_t i = 0; i < f_.params.size(); ++i) {
+            const ParamPlan& p = f_.params[i];
+            std::string slot = "_ccb_in + " + f_.slot_offsets[i];
+            switch (p.kind) {
+                case ParamPlan::Kind::Value:
+                    if (p.user_struct_value) {
+                        w_.open("");
+                        w_.line(p.local_type + " _ccb_t;");
+                        w_.line("memcpy(&_ccb_t, &" + p.name + ", sizeof _ccb_t);");
+                        w_.line(helper("clean", p.clean_name) + "(&_ccb_t);");
+                        w_.line("memcpy(" + slot + ", &_ccb_t, sizeof _ccb_t);");
+                        w_.close();
+                    } else {
+                        w_.line("memcpy(" + slot + ", &" + p.name + ", sizeof(" + p.type + "));");
+                    }
+                    break;
+                case ParamPlan::Kind::UserCheck:
+                    w_.line("_ccb_store64(" + slot + ", (uint64_t)(uintptr_t)" + p.name + ");");
+                    break;
+                default:
+                    w_.line("_ccb_store64(" + slot + ", " + p.name + " ? (uint64_t)" + v("len", p) + " : _CCB_NULL);");
+                    break;
+            }
+        }
+    }
+
+    void data() {
+        for (const ParamPlan& p : f_.params) {
+            if (!is_pointer(p) || (!has_in(p.dir) && !p.deep))
+                continue;
+            w_.open("if (" + p.name + ")");
+            if (p.deep) {
+                w_.line("_ccb_c = 0;");
+                w_.line("if (" + helper("put", p.deep_name) + "(" + p.name + ", " + v("n", p) + ", _ccb_in + " +
+                        v("io", p) + ", &_ccb_c, " + (has_in(p.dir) ? "1" : "0") + "))");
+                w_.line("    " + fail("CCBOX_UNEXPECTED"));
+            } else {
+                w_.line("memcpy(_ccb_in + " + v("io", p) + ", " + p.name + ", " + v("len", p) + ");");
+                if (p.clean) {
+                    w_.line("size_t _ccb_k = 0;");
+                    structs::emit_clean_loop(w_, p.clean_name, "_ccb_in + " + v("io", p), v("len", p));
+                }
+            }
+            w_.close();
+        }
+    }
+
+    void call() {
+        std::string id = plan_.prefix + "_fcn_id_" + f_.function->name;
+        if (host_)
+            w_.line("_ccb_result = ccbox_call_enclave_function(_ccb_enclave, " + id +
+                    ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
+        else
+            w_.line("_ccb_result = ccbox_call_host_function(" + id +
+                    ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
+        w_.line("if (_ccb_result != CCBOX_OK)");
+        w_.line("    break;");
+        w_.line("if (_ccb_written != _ccb_out_size)");
+        w_.line("    " + fail("CCBOX_UNEXPECTED"));
+        if (host_) {
+            w_.line("_ccb_res = _ccb_out;");
+            return;
+        }
+        w_.line("/* The host may still be writing: read its answer once, into enclave memory. */");
+        w_.open("if (_ccb_out_size)");
+        w_.line("_ccb_res = (uint8_t*)malloc(_ccb_out_size);");
+        w_.line("if (!_ccb_res)");
+        w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+        w_.line("memcpy(_ccb_res, _ccb_out, _ccb_out_size);");
+        w_.close();
+    }
+
+    void results() {
+        if (!f_.return_type.empty()) {
+            w_.line("if (_ccb_retval)");
+            w_.line("    memcpy(_ccb_retval, _ccb_res, sizeof(*_ccb_retval));");
+        }
+        if (f_.function->propagate_errno) {
+            w_.open("");
+            w_.line("int _ccb_e = 0;");
+            w_.line("memcpy(&_ccb_e, _ccb_res + " + f_.errno_offset + ", sizeof _ccb_e);");
+            w_.line("errno = _ccb_e;");
+            w_.close();
+        }
+        for (const ParamPlan& p : f_.params) {
+            if (!is_pointer(p) || !has_out(p.dir))
+                continue;
+            w_.open("if (" + p.name + ")");
+            std::string at = "_ccb_res + " + v("oo", p);
+            if (p.deep) {
+                w_.line("_ccb_c = 0;");
+                w_.line("if (" + helper("get", p.deep_name) + "(" + p.name + ", " + v("n", p) + ", " + at + ", " +
+                        v("len", p) + ", &_ccb_c))");
+                w_.line("    " + fail("CCBOX_UNEXPECTED"));
+            } else {
+                w_.line("memcpy((void*)" + p.name + ", " + at + ", " + v("len", p) + ");");
+                if (p.kind == ParamPlan::Kind::String) {
+                    w_.line("/* whatever came back, the string stays terminated within its buffer */");
+                    if (p.wide)
+                        w_.line("((wchar_t*)" + p.name + ")[" + v("len", p) + " / sizeof(wchar_t) - 1] = 0;");
+                    else
+                        w_.line("((char*)" + p.name + ")[" + v("len", p) + " - 1] = 0;");
+                }
+            }
+            w_.close();
+        }
+    }
+
+    void release() {
+        if (host_) {
+            w_.line("free(_ccb_out);");
+            w_.line("free(_ccb_in);");
+            return;
+        }
+        w_.line("free(_ccb_res);");
+        w_.line("/* ocall buffers are released in reverse order of allocation */");
+        w_.line("if (_ccb_out)");
+        w_.line("    ccbox_free_ocall_buffer(_ccb_out);");
+        w_.line("if (_ccb_in)");
+        w_.line("    ccbox_free_ocall_buffer(_ccb_in);");
+    }
+
+    CodeWriter& w_;
+    const Plan& plan_;
+    const FunctionPlan& f_;
+    bool host_;
+};
+
+}  // namespace
+
+void emit_sender(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side) {
+    SenderEmitter(w, plan, f, side).run();
+}
+
+}  // namespace ccbox::edl

@@ -1,0 +1,136 @@
+// X_t.c (enclave side: ECALL wrappers, OCALL proxies, the tables the trusted runtime
+// dispatches with) and X_u.c (host side: ECALL proxies, OCALL wrappers and table, the
+// enclave creation function).
+#include "emit_common.h"
+#include "emitters.h"
+
+#include <algorithm>
+
+namespace ccbox::edl {
+namespace {
+
+void begin(CodeWriter& w, const Program& program, const Plan& plan, const char* header, const char* what) {
+    w.line(banner(program, what));
+    w.line("#include \"" + plan.prefix + header + "\"");
+    w.line();
+    w.line("#include <errno.h>");
+    w.line("#include <stddef.h>");
+    w.line("#include <stdint.h>");
+    w.line("#include <stdlib.h>");
+    w.line("#include <string.h>");
+    w.line("#include <wchar.h>");
+    w.line();
+    emit_prelude(w);
+    emit_struct_helpers(w, plan);
+}
+
+void emit_enclave_tables(CodeWriter& w, const Program& program, const Plan& plan) {
+    w.line("/* ---- tables of the trusted runtime (ccbox/bits/calls.h) ---- */");
+    for (const FunctionPlan& f : plan.ocalls) {
+        const Function& fn = *f.function;
+        if (fn.allow.empty())
+            continue;
+        std::vector<std::string> names;
+        for (const NameRef& a : fn.allow)
+            if (std::find(names.begin(), names.end(), a.name) == names.end())
+                names.push_back(a.name);
+        std::string ids;
+        for (size_t i = 0; i < names.size(); ++i)
+            ids += (i ? ", " : "") + plan.prefix + "_fcn_id_" + names[i];
+        w.line("static const uint32_t _ccb_allow_" + fn.name + "[] = {" + ids + "};");
+    }
+    open_extern_c(w);
+    w.line("extern const ccbox_ecall_info_t ccbox_ecall_table[];");
+    w.line("extern const size_t ccbox_ecall_table_size;");
+    w.line("extern const ccbox_ocall_info_t ccbox_ocall_table[];");
+    w.line("extern const size_t ccbox_ocall_table_size;");
+    close_extern_c(w);
+    w.line();
+    w.line("const ccbox_ecall_info_t ccbox_ecall_table[] = {");
+    w.indent();
+    for (const FunctionPlan& f : plan.ecalls)
+        w.line("{_ccb_recv_" + f.function->name + ", " +
+               (f.function->is_public ? "CCBOX_ECALL_FLAG_PUBLIC" : "0u") + ", \"" + f.function->name + "\"},");
+    if (plan.ecalls.empty())
+        w.line("{NULL, 0u, NULL},");
+    w.dedent();
+    w.line("};");
+    w.line("const size_t ccbox_ecall_table_size = " + std::to_string(plan.ecalls.size()) + ";");
+    w.line();
+    w.line("const ccbox_ocall_info_t ccbox_ocall_table[] = {");
+    w.indent();
+    for (const FunctionPlan& f : plan.ocalls) {
+        const Function& fn = *f.function;
+        if (fn.allow.empty())
+            w.line("{NULL, 0u, \"" + fn.name + "\"},");
+        else
+            w.line("{_ccb_allow_" + fn.name + ", (uint32_t)(sizeof _ccb_allow_" + fn.name + " / sizeof(uint32_t)), \"" +
+                   fn.name + "\"},");
+    }
+    if (plan.ocalls.empty())
+        w.line("{NULL, 0u, NULL},");
+    w.dedent();
+    w.line("};");
+    w.line("const size_t ccbox_ocall_table_size = " + std::to_string(plan.ocalls.size()) + ";");
+    (void)program;
+}
+
+}  // namespace
+
+std::string emit_trusted_source(const Program& program, const Plan& plan) {
+    CodeWriter w;
+    begin(w, program, plan, "_t.h", "Enclave-side marshalling");
+    w.line("/* ---- ECALL wrappers: run by the trusted runtime on its enclave copy of the input ---- */");
+    w.line();
+    for (const FunctionPlan& f : plan.ecalls)
+        emit_receiver(w, plan, f, Side::Enclave);
+    w.line("/* ---- OCALL proxies ---- */");
+    w.line();
+    for (const FunctionPlan& f : plan.ocalls)
+        emit_sender(w, plan, f, Side::Enclave);
+    emit_enclave_tables(w, program, plan);
+    return w.text();
+}
+
+std::string emit_untrusted_source(const Program& program, const Plan& plan) {
+    CodeWriter w;
+    begin(w, program, plan, "_u.h", "Host-side marshalling");
+    w.line("/* ---- ECALL proxies ---- */");
+    w.line();
+    for (const FunctionPlan& f : plan.ecalls)
+        emit_sender(w, plan, f, Side::Host);
+    w.line("/* ---- OCALL wrappers: unmarshal what the enclave sent, call the host's function ---- */");
+    w.line();
+    for (const FunctionPlan& f : plan.ocalls) {
+        emit_receiver(w, plan, f, Side::Host);
+        const std::string& n = f.function->name;
+        w.line("static void _ccb_ocall_" + n +
+               "(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, size_t* written)");
+        w.line("{");
+        w.line("    /* on failure *written stays 0, which the enclave refuses */");
+        w.line("    (void)_ccb_recv_" + n + "(in, in_size, out, out_size, written);");
+        w.line("}");
+        w.line();
+    }
+    w.line("const ccbox_ocall_func_t " + plan.prefix + "_ocall_function_table[] = {");
+    w.indent();
+    for (const FunctionPlan& f : plan.ocalls)
+        w.line("_ccb_ocall_" + f.function->name + ",");
+    if (plan.ocalls.empty())
+        w.line("NULL,");
+    w.dedent();
+    w.line("};");
+    w.line();
+    w.line("ccbox_result_t ccbox_create_" + plan.prefix +
+           "_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
+    w.line("                                " + std::string(plan.prefix.size(), ' ') +
+           "uint32_t setting_count, ccbox_enclave_t** enclave)");
+    w.line("{");
+    w.line("    return ccbox_create_enclave(path, flags, settings, setting_count, " +
+           std::string(plan.ocalls.empty() ? "NULL" : plan.prefix + "_ocall_function_table") + ", " +
+           std::to_string(plan.ocalls.size()) + "u, enclave);");
+    w.line("}");
+    return w.text();
+}
+
+}  // namespace ccbox::edl

@@ -1,0 +1,138 @@
+// Receiver-side walkers of deep-copied structs: validate (and point into place) a tree the
+// other side sent, restore its shape after the call, and zero an [out] tree.
+#include "emit_struct_internal.h"
+
+namespace ccbox::edl::structs {
+namespace {
+
+void emit_locals(CodeWriter& w) {
+    w.line("size_t _ccb_i = 0, _ccb_o = 0, _ccb_len = 0, _ccb_at = 0, _ccb_k = 0;");
+    w.line("(void)_ccb_o;");
+    w.line("(void)_ccb_len;");
+    w.line("(void)_ccb_at;");
+    w.line("(void)_ccb_k;");
+}
+
+}  // namespace
+
+// Checks the tree of n elements at *cur in region r (of `lim` bytes): every marker is 0 or 1,
+// every length is overflow-free and every part lies inside the region. With `patch`, the
+// markers are replaced by pointers to the data inside the region.
+void emit_chk(CodeWriter& w, const StructPlan& s) {
+    const std::string& n = s.name;
+    w.open("static int " + helper("chk", n) + "(uint8_t* r, size_t lim, size_t* cur, size_t n, int patch)");
+    emit_locals(w);
+    w.line("uintptr_t _ccb_m = 0;");
+    w.line(n + "* _ccb_c = NULL;");
+    w.line("if (ccbox_safe_mul(n, sizeof(" + n + "), &_ccb_len) || _ccb_take(lim, cur, _ccb_len, &_ccb_o))");
+    w.line("    return 1;");
+    w.line("_ccb_c = (" + n + "*)(r + _ccb_o);");
+    w.open("for (_ccb_i = 0; _ccb_i < n; ++_ccb_i)");
+    for (const MemberPlan& m : s.members) {
+        if (m.kind != MemberPlan::Kind::DeepPointer)
+            continue;
+        const std::string& mn = m.decl->name;
+        std::string e = "_ccb_c[_ccb_i]";
+        w.line("_ccb_m = (uintptr_t)" + e + "." + mn + ";");
+        w.line("if (_ccb_m > 1u)");
+        w.line("    return 1;");
+        w.open("if (_ccb_m)");
+        if (m.deep) {
+            w.line("if (_ccb_take(lim, cur, 0, &_ccb_at) || " + helper("chk", m.deep_name) + "(r, lim, cur, " +
+                   member_count(m, e) + ", patch))");
+            w.line("    return 1;");
+            w.line("if (patch)");
+            w.line("    " + e + "." + mn + " = (" + m.type + ")(r + _ccb_at);");
+        } else {
+            w.line("if (" + member_bytes_call(m, e) + " || _ccb_take(lim, cur, _ccb_len, &_ccb_o))");
+            w.line("    return 1;");
+            w.line("if (patch)");
+            w.line("    " + e + "." + mn + " = (" + m.type + ")(r + _ccb_o);");
+        }
+        w.close();
+    }
+    w.close();
+    w.line("return 0;");
+    w.close();
+    w.line();
+}
+
+// After the call: walks the tree with the shape of `src` (the validated copy the sender
+// sent), cleans every element, restores its shape members and markers (the callee cannot
+// change sizes or leak pointers), and cleans plain struct data.
+void emit_scr(CodeWriter& w, const StructPlan& s) {
+    const std::string& n = s.name;
+    w.open("static void " + helper("scr", n) + "(uint8_t* r, const uint8_t* src, size_t* cur, size_t n)");
+    emit_locals(w);
+    w.line(n + "* _ccb_c = NULL;");
+    w.line("const " + n + "* _ccb_s = NULL;");
+    w.line("(void)ccbox_safe_mul(n, sizeof(" + n + "), &_ccb_len);");
+    w.line("(void)_ccb_take(SIZE_MAX, cur, _ccb_len, &_ccb_o);");
+    w.line("_ccb_c = (" + n + "*)(r + _ccb_o);");
+    w.line("_ccb_s = (const " + n + "*)(src + _ccb_o);");
+    w.open("for (_ccb_i = 0; _ccb_i < n; ++_ccb_i)");
+    w.line(helper("clean", n) + "(&_ccb_c[_ccb_i]);");
+    for (const MemberPlan& m : s.members) {
+        if (!m.is_shape)
+            continue;
+        const std::string& mn = m.decl->name;
+        w.line("memcpy(&_ccb_c[_ccb_i]." + mn + ", &_ccb_s[_ccb_i]." + mn + ", sizeof _ccb_c[_ccb_i]." + mn + ");");
+    }
+    for (const MemberPlan& m : s.members) {
+        if (m.kind != MemberPlan::Kind::DeepPointer)
+            continue;
+        const std::string& mn = m.decl->name;
+        std::string e = "_ccb_s[_ccb_i]";
+        w.line("_ccb_c[_ccb_i]." + mn + " = " + e + "." + mn + ";");
+        w.open("if (" + e + "." + mn + ")");
+        if (m.deep) {
+            w.line(helper("scr", m.deep_name) + "(r, src, cur, " + member_count(m, e) + ");");
+        } else {
+            w.line("(void)" + member_bytes_call(m, e) + ";");
+            w.line("(void)_ccb_take(SIZE_MAX, cur, _ccb_len, &_ccb_o);");
+            if (m.clean)
+                emit_clean_loop(w, m.clean_name, "r + _ccb_o", "_ccb_len");
+        }
+        w.close();
+    }
+    w.close();
+    w.close();
+    w.line();
+}
+
+// [out]: zeroes every element except its shape members and (patched) pointers, and all data.
+void emit_zro(CodeWriter& w, const StructPlan& s) {
+    const std::string& n = s.name;
+    w.open("static void " + helper("zro", n) + "(" + n + "* a, size_t n)");
+    emit_locals(w);
+    w.line("unsigned char _ccb_t[sizeof(" + n + ")];");
+    w.open("for (_ccb_i = 0; _ccb_i < n; ++_ccb_i)");
+    w.line("memset(_ccb_t, 0, sizeof _ccb_t);");
+    for (const MemberPlan& m : s.members) {
+        if (!m.is_shape && m.kind != MemberPlan::Kind::DeepPointer)
+            continue;
+        const std::string& mn = m.decl->name;
+        w.line("memcpy(_ccb_t + offsetof(" + n + ", " + mn + "), &a[_ccb_i]." + mn + ", sizeof a[_ccb_i]." + mn + ");");
+    }
+    w.line("memcpy(&a[_ccb_i], _ccb_t, sizeof _ccb_t);");
+    for (const MemberPlan& m : s.members) {
+        if (m.kind != MemberPlan::Kind::DeepPointer)
+            continue;
+        const std::string& mn = m.decl->name;
+        std::string e = "a[_ccb_i]";
+        w.open("if (" + e + "." + mn + ")");
+        if (m.deep) {
+            w.line(helper("zro", m.deep_name) + "((" + m.deep_name + "*)" + e + "." + mn + ", " +
+                   member_count(m, e) + ");");
+        } else {
+            w.line("(void)" + member_bytes_call(m, e) + ";");
+            w.line("memset((void*)" + e + "." + mn + ", 0, _ccb_len);");
+        }
+        w.close();
+    }
+    w.close();
+    w.close();
+    w.line();
+}
+
+}  // namespace ccbox::edl::structs
