@@ -2,8 +2,10 @@
 // including the raw tables behind glibc's <ctype.h> macros, indexed over -128..255.
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <clocale>
 #include <cstdint>
+#include <vector>
 
 #include <ctype.h>
 #include <wctype.h>

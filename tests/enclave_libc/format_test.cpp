@@ -2,6 +2,7 @@
 // (printf_buffer.c): every result is compared with the host glibc's, byte for byte,
 // together with the return value and errno.
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <cerrno>
 #include <cfloat>
@@ -742,6 +743,63 @@ TEST(Engine, SinkTruncationKeepsCounting) {
     t.limit = 100;
     EXPECT_EQ(Engine(&t, "%d %s", 5, "x"), 3);
     EXPECT_EQ(t.got, "5 x");
+}
+
+// Enclave stacks can be small: the worst conversions must run on a 16 KiB stack.
+namespace {
+struct SmallStackJob {
+    char a[6000], b[6000], c[200];
+    int ra, rb, rc;
+    long double parsed;
+    const char* text;
+};
+
+void* SmallStackWork(void* arg) {
+    SmallStackJob* j = static_cast<SmallStackJob*>(arg);
+    j->ra = ccbox_libc_snprintf(j->a, sizeof j->a, "%.5000Le", LDBL_TRUE_MIN);
+    j->rb = ccbox_libc_snprintf(j->b, sizeof j->b, "%Lf|%Lg", LDBL_MAX, LDBL_TRUE_MIN);
+    j->rc = ccbox_libc_snprintf(j->c, sizeof j->c, "%70$d %1$.60e %2$La", DBL_TRUE_MIN,
+                                LDBL_MIN, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+                                18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34,
+                                35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+                                52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68,
+                                69, 70);
+    j->parsed = ccbox_libc_strtold(j->text, nullptr);  // needs the exact comparison
+    return nullptr;
+}
+}  // namespace
+
+TEST(Engine, RunsOnSixteenKiBStack) {
+    // The exact midpoint between LDBL_TRUE_MIN and 2 * LDBL_TRUE_MIN (ties to even: 2x)
+    // is 15 * LDBL_TRUE_MIN / 10: glibc's exact %Le of 15 * LDBL_TRUE_MIN with the decimal
+    // exponent lowered by one; then nudged just below by lowering its last digit.
+    std::vector<char> mid(20000);
+    snprintf(mid.data(), mid.size(), "%.11600Le", LDBL_TRUE_MIN * 15);
+    std::string below(mid.data());
+    size_t epos = below.find('e');
+    below = below.substr(0, epos) + "e" + std::to_string(atoi(below.c_str() + epos + 1) - 1);
+    size_t k = below.find_last_not_of('0', epos - 1);
+    ASSERT_EQ(below[k], '5');
+    below[k] = '4';
+    auto* job = new SmallStackJob();
+    job->text = below.c_str();
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    ASSERT_EQ(pthread_attr_setstacksize(&attr, 16384), 0);
+    pthread_t th;
+    ASSERT_EQ(pthread_create(&th, &attr, SmallStackWork, job), 0);
+    pthread_join(th, nullptr);
+    pthread_attr_destroy(&attr);
+    char ga[6000], gb[6000], gc[200];
+    EXPECT_EQ(job->ra, snprintf(ga, sizeof ga, "%.5000Le", LDBL_TRUE_MIN));
+    EXPECT_EQ(job->rb, snprintf(gb, sizeof gb, "%Lf|%Lg", LDBL_MAX, LDBL_TRUE_MIN));
+    snprintf(gc, sizeof gc, "%.60e %La", DBL_TRUE_MIN, LDBL_MIN);
+    EXPECT_STREQ(job->a, ga);
+    EXPECT_STREQ(job->b, gb);
+    EXPECT_EQ(std::string(job->c), "70 " + std::string(gc));
+    EXPECT_EQ(job->parsed, strtold(below.c_str(), nullptr));
+    EXPECT_EQ(job->parsed, LDBL_TRUE_MIN);
+    delete job;
 }
 
 TEST(Format, ComparisonCount) {

@@ -48,13 +48,22 @@ static ccbox_result_t ecall_null(const uint8_t*, size_t, uint8_t*, size_t, size_
     return CCBOX_OK;
 }
 
+static int recurse(int n) {
+    volatile char buf[256];
+    buf[0] = (char)n;
+    return recurse(n + 1) + buf[0];
+}
+static ccbox_result_t ecall_overflow(const uint8_t*, size_t, uint8_t*, size_t, size_t*) {
+    return recurse(0) ? CCBOX_OK : CCBOX_FAILURE;
+}
 extern const ccbox_ecall_info_t ccbox_ecall_table[];
 const ccbox_ecall_info_t ccbox_ecall_table[] = {
     {ecall_add, CCBOX_ECALL_FLAG_PUBLIC, "add"},
     {ecall_hello, CCBOX_ECALL_FLAG_PUBLIC, "hello"},
     {ecall_abort, CCBOX_ECALL_FLAG_PUBLIC, "abort"},
     {ecall_null, CCBOX_ECALL_FLAG_PUBLIC, "null"},
+    {ecall_overflow, CCBOX_ECALL_FLAG_PUBLIC, "overflow"},
 };
 extern const size_t ccbox_ecall_table_size;
-const size_t ccbox_ecall_table_size = 4;
+const size_t ccbox_ecall_table_size = 5;
 }

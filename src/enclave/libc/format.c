@@ -616,8 +616,8 @@ static void big_shl(fbig* a, int bits) {
         if (carry != 0) a->w[a->n++] = carry;
     }
     if (limbs > 0) {
-        memmove(a->w + limbs, a->w, (size_t)a->n * sizeof a->w[0]);
-        memset(a->w, 0, (size_t)limbs * sizeof a->w[0]);
+        for (int i = a->n - 1; i >= 0; i--) a->w[i + limbs] = a->w[i];
+        for (int i = 0; i < limbs; i++) a->w[i] = 0;
         a->n += limbs;
     }
 }

@@ -125,7 +125,7 @@ __attribute__((noinline)) static void heap_lock_slow(struct heap* H) {
     for (;;) {
         while (__atomic_load_n(&H->lock, __ATOMIC_RELAXED) != 0) {
             for (unsigned i = 0; i < backoff; i++) cpu_relax();
-            if (backoff < 64) backoff <<= 1;
+            if (backoff < 32) backoff <<= 1;
         }
         if (__atomic_exchange_n(&H->lock, 1, __ATOMIC_ACQUIRE) == 0) return;
     }
@@ -554,9 +554,12 @@ static void* aligned_alloc_core(size_t alignment, size_t size) {
         errno = ENOMEM;
         return NULL;
     }
-    /* Room for s at an aligned payload with a leading gap of 0 or at least MIN_BLOCK bytes;
-     * no overflow: s and alignment are both at most the capacity (< 2^47). */
-    size_t want = s + alignment + MIN_BLOCK;
+    /* Room for s at an aligned payload with a leading gap of 0 or at least MIN_BLOCK bytes. */
+    size_t want;
+    if (UNLIKELY(__builtin_add_overflow(s, alignment + MIN_BLOCK, &want))) {
+        errno = ENOMEM;
+        return NULL;
+    }
     heap_lock(H);
     char* h = alloc_locked(H, want);
     if (UNLIKELY(h == NULL)) {

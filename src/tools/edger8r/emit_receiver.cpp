@@ -28,10 +28,14 @@ public:
         w_.open("do");
         w_.line("if ((((uintptr_t)_ccb_in) | ((uintptr_t)_ccb_out)) & 15u)");
         w_.line("    " + fail("CCBOX_BAD_ALIGNMENT"));
-        w_.line("if (_ccb_in_size < " + f_.input_header_size + ")");
-        w_.line("    " + fail("CCBOX_INVALID_PARAMETER"));
-        w_.line("if (_ccb_out_size < " + f_.output_header_size + ")");
-        w_.line("    " + fail("CCBOX_BUFFER_TOO_SMALL"));
+        if (f_.input_header_size != "(size_t)(0)") {
+            w_.line("if (_ccb_in_size < " + f_.input_header_size + ")");
+            w_.line("    " + fail("CCBOX_INVALID_PARAMETER"));
+        }
+        if (f_.output_header_size != "(size_t)(0)") {
+            w_.line("if (_ccb_out_size < " + f_.output_header_size + ")");
+            w_.line("    " + fail("CCBOX_BUFFER_TOO_SMALL"));
+        }
         if (host_) {
             w_.line("/* every byte of the answer is defined: it goes back into the enclave */");
             w_.line("memset(_ccb_out, 0, _ccb_out_size);");
@@ -63,6 +67,8 @@ private:
         w_.line("size_t _ccb_cur = " + f_.input_header_size + ", _ccb_ocur = " + f_.output_header_size +
                 ", _ccb_o = 0, _ccb_c = 0;");
         w_.line("uint64_t _ccb_d = 0;");
+        w_.line("(void)_ccb_in_size;");
+        w_.line("(void)_ccb_out_size;");
         w_.line("(void)_ccb_o;");
         w_.line("(void)_ccb_c;");
         w_.line("(void)_ccb_d;");
@@ -76,8 +82,10 @@ private:
                 w_.line("uint8_t* " + v("p", p) + " = NULL;");
                 w_.line("size_t " + v("len", p) + " = 0;");
                 w_.line("(void)" + v("len", p) + ";");
-                if (p.deep)
+                if (p.deep) {
                     w_.line("size_t " + v("n", p) + " = 0, " + v("io", p) + " = 0, " + v("oo", p) + " = 0;");
+                    w_.line("(void)" + v("oo", p) + ";");
+                }
             }
         }
         if (!f_.return_type.empty()) {
