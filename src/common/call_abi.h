@@ -83,13 +83,18 @@ typedef struct ccbox_init_args {
 #define CCBOX_INIT_FLAG_SIMULATE 0x2u  /* sim backend: no isolation */
 
 /* The platform's leaf functions (ENCLU leaves other than EENTER/EEXIT). Each answers for the
- * enclave the platform measured and returns an SGX status (0 = success). */
+ * enclave the platform measured and returns a ccbox_result_t (CCBOX_OK, CCBOX_INVALID_KEYNAME,
+ * CCBOX_INVALID_ISVSVN, ...). The platform also says where the untrusted memory the enclave
+ * can reach is: [untrusted_base, untrusted_base + untrusted_size), or anything outside
+ * ELRANGE when untrusted_size is 0 (the sim backend). */
 typedef struct ccbox_enclu {
     uint64_t version; /* CCBOX_ENCLU_VERSION */
     void* platform;   /* passed back as the first argument */
     uint32_t (*egetkey)(void* platform, const void* keyrequest /* 512 B */, uint8_t key[16]);
     uint32_t (*ereport)(void* platform, const void* targetinfo /* 512 B */, const uint8_t reportdata[64],
                         void* report /* 432 B */);
+    uint64_t untrusted_base;
+    uint64_t untrusted_size;
 } ccbox_enclu_t;
 
 #define CCBOX_ENCLU_VERSION 1u

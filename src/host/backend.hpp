@@ -32,6 +32,9 @@ public:
 
     // Whether [address, address+size) overlaps enclave memory as the host sees it.
     virtual bool overlaps_enclave(uintptr_t address, size_t size) const = 0;
+    // Whether the enclave can read host memory at [pointer, pointer+size) directly; if not,
+    // call buffers are staged through allocate_shared().
+    virtual bool reachable(const void* /*pointer*/, size_t /*size*/) const { return true; }
 };
 
 }  // namespace ccbox::host

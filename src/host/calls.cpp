@@ -183,13 +183,34 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
     enclave->active_calls.fetch_add(1, std::memory_order_acq_rel);
     t_active = &call;
 
+    // Buffers the enclave cannot reach (in the isolated backend: outside the arena) are
+    // staged through shared memory.
+    Backend& backend = *enclave->backend;
+    const void* in = input;
+    void* out = output;
+    uint8_t* staged = nullptr;
+    if ((input_size && !backend.reachable(input, input_size)) || (output_size && !backend.reachable(output, output_size))) {
+        const size_t in_room = (input_size + 15) / 16 * 16;
+        staged = static_cast<uint8_t*>(backend.allocate_shared(in_room + output_size));
+        if (!staged) {
+            t_active = call.outer;
+            if (!outer)
+                enclave->tcs_busy[call.tcs].store(false, std::memory_order_release);
+            enclave->active_calls.fetch_sub(1, std::memory_order_acq_rel);
+            return CCBOX_OUT_OF_MEMORY;
+        }
+        std::memcpy(staged, input, input_size);
+        in = staged;
+        out = staged + in_room;
+    }
+
     const TcsChannel& channel = enclave->channels[call.tcs];
     ccbox_call_slot_t* slot = &channel.slots[call.depth];
     std::memset(slot, 0, sizeof *slot);
     slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_buffer = reinterpret_cast<uintptr_t>(in);
     slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_buffer = reinterpret_cast<uintptr_t>(out);
     slot->output_size = output_size;
     slot->result = CCBOX_UNEXPECTED;
     slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
@@ -206,11 +227,15 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
     }
     if (result == CCBOX_OK) {
         switch (exit.code) {
-            case CCBOX_EXIT_RETURN:
+            case CCBOX_EXIT_RETURN: {
                 result = static_cast<ccbox_result_t>(slot->result);
+                const uint64_t written = slot->output_written <= output_size ? slot->output_written : 0;
+                if (staged)
+                    std::memcpy(output, out, written);
                 if (output_written)
-                    *output_written = slot->output_written;
+                    *output_written = written;
                 break;
+            }
             case CCBOX_EXIT_ABORTED:
                 enclave->aborted.store(true, std::memory_order_release);
                 result = CCBOX_ENCLAVE_ABORTED;
@@ -220,6 +245,8 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
                 break;
         }
     }
+    if (staged)
+        backend.free_shared(staged);
     t_active = call.outer;
     if (!outer)
         enclave->tcs_busy[call.tcs].store(false, std::memory_order_release);

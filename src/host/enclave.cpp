@@ -2,6 +2,7 @@
 // Trust domain: host (untrusted).
 #include "host/enclave.hpp"
 
+#include "host/isolated/isolated_backend.hpp"
 #include "host/sim/sim_backend.hpp"
 #include "platform/enclave_config.hpp"
 
@@ -34,15 +35,36 @@ bool simulate_requested(uint32_t flags) {
 }
 
 Result<std::unique_ptr<Backend>> make_backend(const EnclaveImage& image, const LoadOptions& options,
-                                              const std::string& path, uint32_t flags) {
-    // The isolated backend is not available yet; every enclave runs in the sim backend.
-    (void)simulate_requested(flags);
-    CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<SimBackend> sim, SimBackend::create(image, options, path));
-    return std::unique_ptr<Backend>(std::move(sim));
+                                              const std::string& path, uint32_t flags, const PlatformPaths& platform) {
+    if (simulate_requested(flags)) {
+        CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<SimBackend> sim, SimBackend::create(image, options, path));
+        return std::unique_ptr<Backend>(std::move(sim));
+    }
+    IsolatedOptions isolated;
+    isolated.platform = platform;
+    isolated.debug = options.debug;
+    const auto& sig = image.signature();
+    isolated.tcs_count = (sig ? sig->config : image.base_config()).num_tcs;
+    CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<IsolatedBackend> backend, IsolatedBackend::create(path, isolated));
+    return std::unique_ptr<Backend>(std::move(backend));
 }
 
-Result<ccbox_enclave*> create(const char* path, uint32_t flags, const ccbox_ocall_func_t* ocall_table,
-                              uint32_t ocall_count) {
+PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint32_t count) {
+    PlatformPaths paths = default_platform_paths();
+    for (uint32_t i = 0; i < count; ++i) {
+        const ccbox_enclave_setting_platform_t* p = settings[i].u.platform;
+        if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM || !p)
+            continue;
+        if (p->state_dir)
+            paths = platform_paths_for(p->state_dir, p->socket_path ? p->socket_path : "");
+        else if (p->socket_path)
+            paths.socket = p->socket_path;
+    }
+    return paths;
+}
+
+Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPaths& platform,
+                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count) {
     constexpr uint32_t kKnownFlags = CCBOX_ENCLAVE_FLAG_DEBUG | CCBOX_ENCLAVE_FLAG_SIMULATE |
                                      CCBOX_ENCLAVE_FLAG_DEBUG_AUTO | CCBOX_ENCLAVE_FLAG_ISOLATED;
     if (!path)
@@ -63,7 +85,7 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const ccbox_ocal
 
     auto enclave = std::make_unique<ccbox_enclave>();
     enclave->path = path;
-    CCBOX_ASSIGN_OR_RETURN(enclave->backend, make_backend(image, options, path, flags));
+    CCBOX_ASSIGN_OR_RETURN(enclave->backend, make_backend(image, options, path, flags, platform));
     enclave->ocalls.assign(ocall_table, ocall_table + ocall_count);
     const uint32_t tcs = enclave->backend->tcs_count();
     enclave->tcs_busy = std::make_unique<std::atomic<bool>[]>(tcs);
@@ -106,7 +128,7 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
         if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM)
             return fail(CCBOX_INVALID_PARAMETER,
                         "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
-    auto created = create(path, flags, ocall_table, ocall_count);
+    auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count);
     if (!created.ok())
         return fail(created.error());
     *enclave = created.value();

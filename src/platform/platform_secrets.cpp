@@ -77,14 +77,11 @@ Result<PlatformSecrets> generate_platform_secrets() { return generate_platform_s
 
 Result<PlatformSecrets> generate_platform_secrets(const std::array<uint8_t, 16>& cpusvn) {
     PlatformSecrets secrets;
-    bool ok = true;
-    // CPUSVN is not a secret: it is set, not drawn, and overwritten below.
-    for_each_field(secrets, [&ok](auto& field) {
-        ok = ok && RAND_bytes(field.data(), static_cast<int>(field.size())) == 1;
-    });
-    if (!ok)
+    auto draw = [](auto& field) { return RAND_bytes(field.data(), static_cast<int>(field.size())) == 1; };
+    if (!draw(secrets.seal_fuses) || !draw(secrets.provisioning_fuses) || !draw(secrets.report_keyid) ||
+        !draw(secrets.owner_epoch))
         return Error(CCBOX_CRYPTO_ERROR, "cannot draw the platform secrets: " + openssl_error_text());
-    secrets.cpusvn = cpusvn;
+    secrets.cpusvn = cpusvn;  // a version, not a secret
     return secrets;
 }
 

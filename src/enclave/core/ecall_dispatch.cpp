@@ -41,7 +41,7 @@ ccbox_result_t check_allowed(const ThreadState* ts, uint64_t id, const ccbox_eca
     return CCBOX_ECALL_NOT_ALLOWED;
 }
 
-ccbox_result_t handle_init(const uint8_t* input, size_t input_size, const ccbox_enclu_t* enclu) {
+ccbox_result_t handle_init(const uint8_t* input, size_t input_size) {
     if (g_enclave.initialized || g_enclave.terminated)
         return CCBOX_ALREADY_INITIALIZED;
     ccbox_init_args_t args;
@@ -50,7 +50,6 @@ ccbox_result_t handle_init(const uint8_t* input, size_t input_size, const ccbox_
     memcpy(&args, input, sizeof args);
     g_enclave.host_enclave = reinterpret_cast<void*>(args.host_enclave);
     g_enclave.init_flags = args.flags;
-    g_enclave.enclu = enclu;
     g_enclave.initialized = true;
     run_constructors();
     return CCBOX_OK;
@@ -65,7 +64,7 @@ ccbox_result_t handle_terminate() {
 }
 
 // Runs the ECALL with enclave copies of its buffers.
-ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, const ccbox_enclu_t* enclu, ThreadState* ts,
+ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, ThreadState* ts,
                          uint64_t* written_out) {
     const size_t in_size = slot.input_size, out_size = slot.output_size;
     if ((in_size && !is_outside(slot.input_buffer, in_size)) || (out_size && !is_outside(slot.output_buffer, out_size)))
@@ -82,7 +81,7 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, const ccbox_enclu_t* enc
         memset(out, 0, out_size);
         const uint64_t id = slot.function_id;
         if (id == CCBOX_ECALL_INIT) {
-            result = ts->depth == 1 ? handle_init(in, in_size, enclu) : CCBOX_ECALL_NOT_ALLOWED;
+            result = ts->depth == 1 ? handle_init(in, in_size) : CCBOX_ECALL_NOT_ALLOWED;
         } else if (!g_enclave.initialized || g_enclave.terminated) {
             result = CCBOX_UNEXPECTED;
         } else if (id == CCBOX_ECALL_TERMINATE) {
@@ -112,7 +111,7 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, const ccbox_enclu_t* enc
 using namespace ccbox::enclave;
 
 extern "C" ccbox_exit_t ccbox_enclave_dispatch(uint64_t td, uint64_t op, uint64_t arg, const ccbox_enclu_t* enclu) {
-    initialize_enclave_once(td);
+    initialize_enclave_once(td, enclu);
     ThreadState* ts = thread_state_of(td);
     if (!ts->initialized)
         init_thread(td);
@@ -137,7 +136,7 @@ extern "C" ccbox_exit_t ccbox_enclave_dispatch(uint64_t td, uint64_t op, uint64_
     }
     uint64_t written = 0;
     if (result == CCBOX_OK)
-        result = run_ecall(slot, enclu, ts, &written);
+        result = run_ecall(slot, ts, &written);
     --ts->depth;
     if (ts->depth == 0)
         ts->scratch_base = ts->scratch_size = ts->scratch_used = 0;

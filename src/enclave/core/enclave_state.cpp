@@ -44,7 +44,7 @@ void apply_relocations(uintptr_t base) {
 
 }  // namespace
 
-void initialize_enclave_once(uintptr_t td) {
+void initialize_enclave_once(uintptr_t td, const ccbox_enclu_t* enclu) {
     if (__atomic_load_n(&g_init_state, __ATOMIC_ACQUIRE) == 2)
         return;
     int expected = 0;
@@ -59,6 +59,11 @@ void initialize_enclave_once(uintptr_t td) {
     g_enclave.layout = *layout_of(td);
     g_enclave.size = g_enclave.layout.enclave_size;
     g_enclave.base = base;
+    g_enclave.enclu = enclu;
+    if (enclu && enclu->untrusted_size != 0) {
+        g_enclave.untrusted_base = enclu->untrusted_base;
+        g_enclave.untrusted_size = enclu->untrusted_size;
+    }
     if (ccbox_heap_init(reinterpret_cast<void*>(base + g_enclave.layout.heap_offset), g_enclave.layout.heap_size) != 0)
         __builtin_trap();  // the layout always gives at least one heap page
     __atomic_store_n(&g_init_state, 2, __ATOMIC_RELEASE);
@@ -95,7 +100,12 @@ bool is_outside(uintptr_t address, size_t size) {
     uintptr_t end;
     if (__builtin_add_overflow(address, size, &end))
         return false;
-    return end <= g_enclave.base || address >= g_enclave.base + g_enclave.size;
+    if (!(end <= g_enclave.base || address >= g_enclave.base + g_enclave.size))
+        return false;
+    // In the isolated backend the only untrusted memory the enclave can reach is the arena.
+    if (g_enclave.untrusted_size != 0)
+        return address >= g_enclave.untrusted_base && end <= g_enclave.untrusted_base + g_enclave.untrusted_size;
+    return true;
 }
 
 }  // namespace ccbox::enclave

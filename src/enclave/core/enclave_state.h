@@ -24,7 +24,9 @@ struct EnclaveGlobals {
     uintptr_t base = 0;
     uint64_t size = 0;
     abi::LayoutInfo layout{};         // enclave-wide fields of the measured layout
-    const ccbox_enclu_t* enclu = nullptr;
+    const ccbox_enclu_t* enclu = nullptr;  // the platform's leaf functions (first entry)
+    uint64_t untrusted_base = 0;          // the only untrusted memory in reach, when size != 0
+    uint64_t untrusted_size = 0;
     void* host_enclave = nullptr;
     uint64_t init_flags = 0;
     bool initialized = false;         // CCBOX_ECALL_INIT done, constructors ran
@@ -37,9 +39,10 @@ extern EnclaveGlobals g_enclave;
 uintptr_t image_base();
 
 // At the first entry of any TCS: applies the image's R_X86_64_RELATIVE relocations, copies
-// the measured layout from the TD page into g_enclave and initialises the heap. Concurrent
+// the measured layout from the TD page into g_enclave, keeps the platform's leaf functions
+// and initialises the heap. Concurrent
 // first entries wait for the one that does it.
-void initialize_enclave_once(uintptr_t td);
+void initialize_enclave_once(uintptr_t td, const ccbox_enclu_t* enclu);
 // Sets up the TLS block of the TCS owning `td` on its first entry.
 void init_thread(uintptr_t td);
 

@@ -34,6 +34,8 @@ std::string DiskFileProvider::identity(const std::string& path) {
 std::optional<std::string> MemoryFileProvider::read(const std::string& path) {
     auto it = files_.find(path);
     if (it == files_.end())
+        it = files_.find(identity(path));
+    if (it == files_.end())
         return std::nullopt;
     return it->second;
 }

@@ -210,6 +210,12 @@ private:
             advance();
         }
         skip_blanks();
+        if (t.text != "ifdef" && t.text != "ifndef" && t.text != "else" && t.text != "endif") {
+            // Not an EDL directive: the preprocessor reports it; the rest of the line is its.
+            while (pos_ < src_.size() && peek() != '\n')
+                advance();
+            return t;
+        }
         if (is_ident_start(peek())) {
             t.argument_location = here();
             while (is_ident_char(peek())) {

@@ -1,0 +1,110 @@
+// ccboxd: the ccbox platform service (docs/isolation.md).
+//   ccboxd [--state-dir DIR] [--socket PATH] [--sku NAME | --epc SIZE] [--daemon]
+// With --daemon it detaches, logs to DIR/platform.log, and its first process exits once the
+// socket accepts connections (0) or the platform failed to start (1, reason on stderr).
+#include "platform/service/enclave_process.hpp"
+#include "platform/service/server.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+int fail(const ccbox::Error& error) {
+    std::fprintf(stderr, "ccboxd: %s\n", error.message().c_str());
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 3 && std::string(argv[1]) == "--enclave-process")
+        return ccbox::run_enclave_process(static_cast<pid_t>(std::atol(argv[2])));
+
+    CLI::App app{"ccboxd: the ccbox platform service"};
+    std::string state_dir, socket, sku_name, epc;
+    bool daemon = false;
+    app.add_option("--state-dir", state_dir, "state directory (secrets, SKU, socket)");
+    app.add_option("--socket", socket, "Unix socket path (default: STATE_DIR/platform.sock)");
+    auto* sku_option = app.add_option("--sku", sku_name, "SKU profile, e.g. DC1s_v2, DC4s_v3");
+    app.add_option("--epc", epc, "custom EPC size, e.g. 64MiB")->excludes(sku_option);
+    app.add_flag("--daemon", daemon, "detach and log to STATE_DIR/platform.log");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    ccbox::PlatformPaths paths = ccbox::default_platform_paths();
+    if (!state_dir.empty())
+        paths = ccbox::platform_paths_for(state_dir, socket);
+    else if (!socket.empty())
+        paths.socket = socket;
+    if (auto prepared = ccbox::prepare_state_dir(paths.state_dir); !prepared.ok())
+        return fail(prepared.error());
+    auto lock = ccbox::lock_state_dir(paths.state_dir);
+    if (!lock.ok())
+        return fail(lock.error());
+    auto secrets = ccbox::load_or_create_secrets(paths.state_dir);
+    if (!secrets.ok())
+        return fail(secrets.error());
+    auto stored = ccbox::load_sku(paths.state_dir, ccbox::default_sku());
+    if (!stored.ok())
+        return fail(stored.error());
+    ccbox::SkuProfile sku = *stored;
+    if (!sku_name.empty() || !epc.empty()) {
+        auto chosen = sku_name.empty() ? ccbox::sku_with_epc(epc) : ccbox::sku_by_name(sku_name);
+        if (!chosen.ok())
+            return fail(chosen.error());
+        sku = *chosen;
+        if (auto saved = ccbox::store_sku(paths.state_dir, sku); !saved.ok())
+            return fail(saved.error());
+    }
+
+    int ready_pipe[2] = {-1, -1};
+    if (daemon) {
+        if (::pipe2(ready_pipe, O_CLOEXEC) != 0)
+            return 1;
+        pid_t child = ::fork();
+        if (child < 0)
+            return 1;
+        if (child > 0) {
+            // The first process reports whether the platform came up, then leaves.
+            ::close(ready_pipe[1]);
+            char ok = 0;
+            ssize_t n = ::read(ready_pipe[0], &ok, 1);
+            return n == 1 && ok == 1 ? 0 : 1;
+        }
+        ::close(ready_pipe[0]);
+        ::setsid();
+        std::string log = paths.state_dir + "/platform.log";
+        int log_fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ::dup2(null_fd, 0);
+        if (log_fd >= 0) {
+            ::dup2(log_fd, 1);
+            ::dup2(log_fd, 2);
+        }
+    }
+
+    ccbox::ServerOptions options;
+    options.paths = paths;
+    options.sku = sku;
+    options.on_ready = [&] {
+        if (ready_pipe[1] >= 0) {
+            char ok = 1;
+            (void)!::write(ready_pipe[1], &ok, 1);
+            ::close(ready_pipe[1]);
+            ready_pipe[1] = -1;
+        }
+    };
+    auto served = ccbox::run_platform(options, std::move(secrets).value());
+    if (!served.ok())
+        return fail(served.error());
+    return 0;
+}

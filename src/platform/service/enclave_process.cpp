@@ -1,0 +1,259 @@
+// The enclave process of the isolated backend: started by the platform (ccboxd re-executed
+// with --enclave-process, so it inherits none of the platform's memory or secrets), it maps
+// the arena, loads and measures the enclave, starts one worker thread per TCS, locks itself
+// down, and from then on only runs enclave code (docs/isolation.md). Trust domain: platform.
+#include "platform/service/enclave_process.hpp"
+
+#include "common/arena_abi.h"
+#include "common/call_abi.h"
+#include "platform/loader.hpp"
+#include "platform/service/protocol.hpp"
+#include "platform/service/raw_syscall.h"
+#include "platform/service/wire.hpp"
+
+#include <seccomp.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ccbox {
+namespace {
+
+constexpr int kControlFd = 3;
+
+struct ProcessState {
+    std::unique_ptr<LoadedEnclave> enclave;
+    void* arena = nullptr;
+    ccbox_enclu_t enclu{};
+    std::atomic<uint32_t> workers_ready{0};
+    std::atomic<uint32_t> control_lock{0};
+};
+ProcessState g_state;
+
+// ---- EGETKEY / EREPORT: forwarded to the platform, which holds the secrets ----
+// These run on worker threads after lockdown: raw system calls on the control socket only,
+// no allocation.
+
+void lock_control() {
+    while (g_state.control_lock.exchange(1, std::memory_order_acquire))
+        __builtin_ia32_pause();
+}
+void unlock_control() { g_state.control_lock.store(0, std::memory_order_release); }
+
+uint32_t platform_call(protocol::Type type, const uint8_t* request, uint32_t request_size, protocol::Type reply_type,
+                       uint8_t* reply, uint32_t reply_size) {
+    protocol::FrameHeader header{protocol::kMagic, protocol::kVersion, static_cast<uint16_t>(type), request_size, 0};
+    lock_control();
+    bool ok = raw::write_all(kControlFd, &header, sizeof header) && raw::write_all(kControlFd, request, request_size);
+    protocol::FrameHeader answer{};
+    ok = ok && raw::read_all(kControlFd, &answer, sizeof answer) && answer.magic == protocol::kMagic &&
+         answer.type == static_cast<uint16_t>(reply_type) && answer.length == reply_size &&
+         raw::read_all(kControlFd, reply, reply_size);
+    unlock_control();
+    return ok ? CCBOX_OK : CCBOX_PLATFORM_ERROR;
+}
+
+uint32_t forward_egetkey(void*, const void* keyrequest, uint8_t key[16]) {
+    uint8_t reply[4 + 16];
+    uint32_t r = platform_call(protocol::Type::kEgetkey, static_cast<const uint8_t*>(keyrequest), 512,
+                               protocol::Type::kEgetkeyReply, reply, sizeof reply);
+    if (r != CCBOX_OK)
+        return r;
+    std::memcpy(&r, reply, 4);
+    if (r == CCBOX_OK)
+        std::memcpy(key, reply + 4, 16);
+    std::memset(reply, 0, sizeof reply);
+    return r;
+}
+
+uint32_t forward_ereport(void*, const void* targetinfo, const uint8_t reportdata[64], void* report) {
+    uint8_t request[512 + 64];
+    std::memcpy(request, targetinfo, 512);
+    std::memcpy(request + 512, reportdata, 64);
+    uint8_t reply[4 + sgx::kReportSize];
+    uint32_t r = platform_call(protocol::Type::kEreport, request, sizeof request, protocol::Type::kEreportReply, reply,
+                               sizeof reply);
+    if (r != CCBOX_OK)
+        return r;
+    std::memcpy(&r, reply, 4);
+    if (r == CCBOX_OK)
+        std::memcpy(report, reply + 4, sgx::kReportSize);
+    return r;
+}
+
+// ---- workers: one per TCS, EENTER on request ----
+
+struct WorkerArgument {
+    uint32_t tcs;
+};
+WorkerArgument g_worker_arguments[arena::kMaxDoorbells];
+
+[[noreturn]] void worker_loop(uint32_t tcs) {
+    arena::Header* header = arena::header_of(g_state.arena);
+    arena::Doorbell* d = arena::doorbell_of(g_state.arena, tcs);
+    const uintptr_t td = g_state.enclave->thread_data()[tcs];
+    const auto entry = reinterpret_cast<ccbox_enclave_entry_t>(g_state.enclave->entry());
+    for (;;) {
+        const uint32_t spins = header->worker_spin.load(std::memory_order_relaxed);
+        uint32_t seen;
+        for (uint32_t i = 0; (seen = d->state.load(std::memory_order_acquire)) != arena::kRequest; ++i) {
+            if (i < spins) {
+                __builtin_ia32_pause();
+                continue;
+            }
+            d->worker_waiting.store(1, std::memory_order_seq_cst);
+            if (d->state.load(std::memory_order_seq_cst) != arena::kRequest)
+                raw::futex_wait(&d->state, seen);
+            d->worker_waiting.store(0, std::memory_order_relaxed);
+        }
+        const uint64_t op = d->op, slot = d->slot;
+        const ccbox_exit_t exit = entry(td, op, slot, &g_state.enclu);
+        d->exit_code = exit.code;
+        d->exit_arg = exit.arg;
+        d->state.store(arena::kResponse, std::memory_order_seq_cst);
+        if (d->host_waiting.load(std::memory_order_seq_cst))
+            raw::futex_wake(&d->state, 1);
+    }
+}
+
+void* worker_main(void* argument) {
+    const uint32_t tcs = static_cast<WorkerArgument*>(argument)->tcs;
+    // From here on this thread's FS is the enclave's TD page (TCS.OFSBASE): no glibc calls.
+    raw::set_fs(g_state.enclave->thread_data()[tcs]);
+    g_state.workers_ready.fetch_add(1, std::memory_order_release);
+    raw::futex_wake(&g_state.workers_ready, 1);
+    worker_loop(tcs);
+}
+
+Result<void> start_workers() {
+    const uint32_t count = static_cast<uint32_t>(g_state.enclave->thread_data().size());
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    for (uint32_t t = 0; t < count; ++t) {
+        g_worker_arguments[t].tcs = t;
+        pthread_t thread;
+        if (int e = pthread_create(&thread, &attr, worker_main, &g_worker_arguments[t]); e != 0)
+            return Error(CCBOX_THREAD_CREATE_ERROR, std::string("cannot start enclave threads: ") + std::strerror(e));
+    }
+    pthread_attr_destroy(&attr);
+    for (uint32_t ready; (ready = g_state.workers_ready.load(std::memory_order_acquire)) != count;)
+        raw::futex_wait(&g_state.workers_ready, ready);
+    return ok_result();
+}
+
+// ---- lockdown ----
+
+Result<void> lock_down() {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return Error(CCBOX_PLATFORM_ERROR, std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno));
+    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    if (!filter)
+        return Error(CCBOX_PLATFORM_ERROR, "seccomp_init failed");
+    // Exactly what the runtime's call path needs: futexes for the doorbells, the control
+    // socket for EGETKEY/EREPORT, and exiting.
+    int rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0);
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
+    rc |= seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1);
+    // Every descriptor but the control socket goes before the filter does.
+    for (int fd = 0; fd < 3; ++fd)
+        ::close(fd);
+    ::close_range(kControlFd + 1, ~0u, 0);
+    if (rc == 0)
+        rc = seccomp_load(filter);
+    seccomp_release(filter);
+    if (rc != 0)
+        return Error(CCBOX_PLATFORM_ERROR, "cannot install the seccomp filter (" + std::to_string(rc) + ")");
+    return ok_result();
+}
+
+// ---- loading ----
+
+Result<void> load(const protocol::Message& message) {
+    protocol::Reader r(message.payload);
+    wire::LoadRequest request{};
+    if (!r.get(&request) || !r.at_end() || message.fds.size() != 2)
+        return Error(CCBOX_PROTOCOL_ERROR, "malformed load request");
+    const int image_fd = message.fds[0], arena_fd = message.fds[1];
+
+    void* arena = ::mmap(reinterpret_cast<void*>(request.arena_address), request.arena_size, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_FIXED_NOREPLACE, arena_fd, 0);
+    if (arena == MAP_FAILED || arena != reinterpret_cast<void*>(request.arena_address))
+        return Error(CCBOX_BUSY, std::string("cannot map the arena at the host's address: ") + std::strerror(errno));
+    g_state.arena = arena;
+    arena::Header* header = arena::header_of(arena);
+    if (request.arena_size < arena::kHeapOffset || header->magic != arena::kMagic || header->version != arena::kVersion)
+        return Error(CCBOX_INVALID_PARAMETER, "the arena is not initialised");
+
+    struct stat st {};
+    if (::fstat(image_fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxEnclaveSize)
+        return Error(CCBOX_INVALID_IMAGE, "the enclave image is not a regular file of a sane size");
+    Bytes bytes(static_cast<size_t>(st.st_size));
+    if (::pread(image_fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size()))
+        return Error(CCBOX_READ_FAILED, "cannot read the enclave image");
+    std::string name(request.image_name, strnlen(request.image_name, sizeof request.image_name));
+    CCBOX_ASSIGN_OR_RETURN(ElfImage elf, ElfImage::parse(std::move(bytes), name));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_elf(std::move(elf)));
+    LoadOptions options;
+    options.debug = request.flags & wire::kLoadDebug;
+    CCBOX_ASSIGN_OR_RETURN(g_state.enclave, load_enclave(image, options));
+    if (g_state.enclave->thread_data().size() > arena::kMaxDoorbells ||
+        g_state.enclave->thread_data().size() != header->tcs_count)
+        return Error(CCBOX_INVALID_PARAMETER, "the arena has room for a different number of TCS");
+
+    g_state.enclu.version = CCBOX_ENCLU_VERSION;
+    g_state.enclu.platform = &g_state;
+    g_state.enclu.egetkey = forward_egetkey;
+    g_state.enclu.ereport = forward_ereport;
+    g_state.enclu.untrusted_base = request.arena_address;
+    g_state.enclu.untrusted_size = request.arena_size;
+    return start_workers();
+}
+
+[[noreturn]] void wait_forever() {
+    static uint32_t never = 0;
+    for (;;)
+        raw::futex_wait(&never, 0);
+}
+
+}  // namespace
+
+int run_enclave_process(pid_t platform_pid) {
+    // Nothing may look inside from the start: not ptrace, not /proc/PID/mem, not core dumps.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (::getppid() != platform_pid)
+        return 1;  // the platform is already gone
+
+    auto message = protocol::receive_message(kControlFd);
+    if (!message.ok() || message->type != protocol::Type::kLoad)
+        return 1;
+    auto loaded = load(*message);
+    message->close_fds();
+    if (!loaded.ok()) {
+        (void)protocol::send_error(kControlFd, loaded.error());
+        return 1;
+    }
+    // The reply is built before the filter is in place (it allocates), sent after.
+    const wire::LoadedReply reply = wire::loaded_reply_of(*g_state.enclave);
+    const protocol::FrameHeader header{protocol::kMagic, protocol::kVersion,
+                                       static_cast<uint16_t>(protocol::Type::kLoaded), sizeof reply, 0};
+    if (auto locked = lock_down(); !locked.ok()) {
+        (void)protocol::send_error(kControlFd, locked.error());
+        return 1;
+    }
+    if (!raw::write_all(kControlFd, &header, sizeof header) || !raw::write_all(kControlFd, &reply, sizeof reply))
+        raw::syscall6(SYS_exit_group, 1);
+    wait_forever();
+}
+
+}  // namespace ccbox

@@ -1,0 +1,184 @@
+#include "platform/service/protocol.hpp"
+
+#include <cerrno>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace ccbox::protocol {
+namespace {
+
+Error protocol_error(const std::string& what) { return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: " + what); }
+
+// Reads exactly `size` bytes (the first read may also bring descriptors).
+Result<void> read_exact(int socket, uint8_t* out, size_t size, std::vector<int>* fds) {
+    size_t done = 0;
+    while (done < size) {
+        struct iovec iov {out + done, size - done};
+        alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
+        struct msghdr msg {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        if (fds) {
+            msg.msg_control = control;
+            msg.msg_controllen = sizeof control;
+        }
+        ssize_t n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return protocol_error(std::string("receive failed: ") + std::strerror(errno));
+        if (n == 0)
+            return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: connection closed");
+        if (fds) {
+            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                    for (size_t i = 0; i < count; ++i) {
+                        int fd;
+                        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                        fds->push_back(fd);
+                    }
+                }
+            if (msg.msg_flags & MSG_CTRUNC) {
+                for (int fd : *fds)
+                    ::close(fd);
+                fds->clear();
+                return protocol_error("too many descriptors");
+            }
+        }
+        done += static_cast<size_t>(n);
+    }
+    return ok_result();
+}
+
+}  // namespace
+
+void Message::close_fds() {
+    for (int fd : fds)
+        if (fd >= 0)
+            ::close(fd);
+    fds.clear();
+}
+
+Result<void> send_message(int socket, Type type, std::span<const uint8_t> payload, std::span<const int> fds) {
+    if (payload.size() > kMaxPayload || fds.size() > static_cast<size_t>(kMaxFds))
+        return protocol_error("message too large");
+    FrameHeader header{kMagic, kVersion, static_cast<uint16_t>(type), static_cast<uint32_t>(payload.size()), 0};
+    struct iovec iov[2] = {{&header, sizeof header}, {const_cast<uint8_t*>(payload.data()), payload.size()}};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)] = {};
+    struct msghdr msg {};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = payload.empty() ? 1 : 2;
+    if (!fds.empty()) {
+        msg.msg_control = control;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+    }
+    size_t total = sizeof header + payload.size(), sent = 0;
+    while (sent < total) {
+        ssize_t n = ::sendmsg(socket, &msg, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return protocol_error(std::string("send failed: ") + std::strerror(errno));
+        sent += static_cast<size_t>(n);
+        if (sent == total)
+            break;
+        // Partial write: continue with the remaining bytes, descriptors already went.
+        msg.msg_control = nullptr;
+        msg.msg_controllen = 0;
+        size_t skip = static_cast<size_t>(n);
+        while (skip > 0 && msg.msg_iovlen > 0) {
+            if (skip >= msg.msg_iov[0].iov_len) {
+                skip -= msg.msg_iov[0].iov_len;
+                ++msg.msg_iov;
+                --msg.msg_iovlen;
+            } else {
+                msg.msg_iov[0].iov_base = static_cast<uint8_t*>(msg.msg_iov[0].iov_base) + skip;
+                msg.msg_iov[0].iov_len -= skip;
+                skip = 0;
+            }
+        }
+    }
+    return ok_result();
+}
+
+Result<Message> receive_message(int socket) {
+    Message message;
+    FrameHeader header{};
+    auto r = read_exact(socket, reinterpret_cast<uint8_t*>(&header), sizeof header, &message.fds);
+    if (!r.ok()) {
+        message.close_fds();
+        return std::move(r).error();
+    }
+    auto fail = [&](const std::string& what) {
+        message.close_fds();
+        return protocol_error(what);
+    };
+    if (header.magic != kMagic)
+        return fail("bad magic (not a ccbox platform peer)");
+    if (header.version != kVersion)
+        return fail("unsupported version " + std::to_string(header.version) + " (this platform speaks " +
+                    std::to_string(kVersion) + ")");
+    if (header.length > kMaxPayload)
+        return fail("payload of " + std::to_string(header.length) + " bytes exceeds the limit");
+    if (header.reserved != 0)
+        return fail("reserved header field is not zero");
+    message.type = static_cast<Type>(header.type);
+    message.payload.resize(header.length);
+    r = read_exact(socket, message.payload.data(), header.length, nullptr);
+    if (!r.ok()) {
+        message.close_fds();
+        return std::move(r).error();
+    }
+    return message;
+}
+
+Writer& Writer::put_bytes(std::span<const uint8_t> data) {
+    bytes_.insert(bytes_.end(), data.begin(), data.end());
+    return *this;
+}
+
+Writer& Writer::put_string(const std::string& s) {
+    put(static_cast<uint32_t>(s.size()));
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    return *this;
+}
+
+bool Reader::get_bytes(uint8_t* out, size_t size) {
+    if (data_.size() - pos_ < size)
+        return false;
+    std::memcpy(out, data_.data() + pos_, size);
+    pos_ += size;
+    return true;
+}
+
+bool Reader::get_string(std::string* out, size_t max_size) {
+    uint32_t size;
+    if (!get(&size) || size > max_size || data_.size() - pos_ < size)
+        return false;
+    out->assign(reinterpret_cast<const char*>(data_.data() + pos_), size);
+    pos_ += size;
+    return true;
+}
+
+Result<void> send_error(int socket, const Error& error) {
+    Writer w;
+    w.put(static_cast<uint32_t>(error.code())).put_string(error.message());
+    return send_message(socket, Type::kError, w.bytes());
+}
+
+Error error_from(const Message& message) {
+    Reader r(message.payload);
+    uint32_t code = 0;
+    std::string text;
+    if (message.type != Type::kError || !r.get(&code) || !r.get_string(&text) || code >= CCBOX_RESULT_COUNT_)
+        return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: unexpected reply");
+    return Error(static_cast<ccbox_result_t>(code), text);
+}
+
+}  // namespace ccbox::protocol

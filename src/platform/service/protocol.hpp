@@ -1,0 +1,105 @@
+// The platform protocol: framed messages on the ccboxd Unix socket (host <-> platform) and
+// on the control socket of each enclave process (platform <-> enclave process).
+// Trust domain: platform. Every frame is untrusted input for its receiver; see
+// docs/platform-protocol.md for the format.
+#pragma once
+
+#include "support/result.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace ccbox::protocol {
+
+inline constexpr uint32_t kMagic = 0x50584243;  // "CBXP"
+inline constexpr uint16_t kVersion = 1;
+inline constexpr uint32_t kMaxPayload = 1 << 20;
+inline constexpr int kMaxFds = 4;
+
+enum class Type : uint16_t {
+    kError = 1,             // platform -> host: {u32 result, string message}
+    kCreateEnclave = 2,     // host -> platform: CreateRequest + fds {image, arena memfd}
+    kEnclaveCreated = 3,    // platform -> host: CreateReply + fds {pidfd}
+    kTerminateEnclave = 4,  // host -> platform: {u64 enclave id}
+    kOk = 5,                // platform -> host: {}
+    kStatus = 6,            // host -> platform: {}
+    kStatusReply = 7,       // platform -> host: JSON text
+    kStop = 8,              // host -> platform: {}
+    // platform <-> enclave process
+    kLoad = 20,             // platform -> enclave process: LoadRequest + fds {image, arena memfd}
+    kLoaded = 21,           // enclave process -> platform: LoadReply
+    kEgetkey = 22,          // enclave process -> platform: KEYREQUEST (512 B)
+    kEgetkeyReply = 23,     // platform -> enclave process: {u32 status, 16-byte key}
+    kEreport = 24,          // enclave process -> platform: TARGETINFO (512 B) + REPORTDATA (64 B)
+    kEreportReply = 25,     // platform -> enclave process: {u32 status, REPORT (432 B)}
+};
+
+struct FrameHeader {
+    uint32_t magic;
+    uint16_t version;
+    uint16_t type;
+    uint32_t length;  // payload bytes
+    uint32_t reserved;
+};
+static_assert(sizeof(FrameHeader) == 16);
+
+struct Message {
+    Type type = Type::kError;
+    std::vector<uint8_t> payload;
+    std::vector<int> fds;  // received descriptors; the receiver owns (and must close) them
+
+    void close_fds();
+};
+
+// Sends one frame (and optional descriptors) on a stream socket.
+Result<void> send_message(int socket, Type type, std::span<const uint8_t> payload, std::span<const int> fds = {});
+// Receives one frame. A closed connection, a short frame, a wrong magic or version, an
+// oversized length or unexpected descriptors are errors (CCBOX_PROTOCOL_ERROR); the caller
+// then drops the connection.
+Result<Message> receive_message(int socket);
+
+// Payload building and parsing with bounds checks.
+class Writer {
+public:
+    template <typename T>
+    Writer& put(const T& value) {
+        const auto* p = reinterpret_cast<const uint8_t*>(&value);
+        bytes_.insert(bytes_.end(), p, p + sizeof(T));
+        return *this;
+    }
+    Writer& put_bytes(std::span<const uint8_t> data);
+    Writer& put_string(const std::string& s);
+    const std::vector<uint8_t>& bytes() const { return bytes_; }
+
+private:
+    std::vector<uint8_t> bytes_;
+};
+
+class Reader {
+public:
+    explicit Reader(std::span<const uint8_t> data) : data_(data) {}
+    template <typename T>
+    bool get(T* value) {
+        if (data_.size() - pos_ < sizeof(T))
+            return false;
+        std::memcpy(value, data_.data() + pos_, sizeof(T));
+        pos_ += sizeof(T);
+        return true;
+    }
+    bool get_bytes(uint8_t* out, size_t size);
+    bool get_string(std::string* out, size_t max_size = 65536);
+    bool at_end() const { return pos_ == data_.size(); }
+
+private:
+    std::span<const uint8_t> data_;
+    size_t pos_ = 0;
+};
+
+// Error frames carry a result code and a message.
+Result<void> send_error(int socket, const Error& error);
+Error error_from(const Message& message);
+
+}  // namespace ccbox::protocol

@@ -1,0 +1,29 @@
+// ccboxd, the platform service: owns the root secrets and the EPC, creates enclave
+// processes for hosts and answers their EGETKEY/EREPORT (docs/isolation.md).
+// Trust domain: platform.
+#pragma once
+
+#include "platform/platform_secrets.hpp"
+#include "platform/service/sku.hpp"
+#include "platform/service/state_dir.hpp"
+
+#include <functional>
+#include <memory>
+
+namespace ccbox {
+
+struct ServerOptions {
+    PlatformPaths paths;
+    SkuProfile sku;
+    // Called once the socket accepts connections (the daemon signals its parent).
+    std::function<void()> on_ready;
+};
+
+// Binds the socket, then serves until a client sends kStop or SIGTERM/SIGINT arrives.
+// Every enclave process is gone when it returns.
+Result<void> run_platform(const ServerOptions& options, PlatformSecrets secrets);
+
+// One line to the platform's log (stderr, or the log file of a daemon).
+void platform_log(const char* format, ...) __attribute__((format(printf, 1, 2)));
+
+}  // namespace ccbox

@@ -1,0 +1,88 @@
+// Fixed-layout payloads of the platform protocol (docs/platform-protocol.md).
+// Trust domain: platform. Receivers check sizes and every field before use.
+#pragma once
+
+#include "platform/loader.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+namespace ccbox::wire {
+
+inline constexpr uint32_t kLoadDebug = 0x1;
+
+// kCreateEnclave (host -> platform) and kLoad (platform -> enclave process).
+// Descriptors: the image file, the arena memfd.
+struct LoadRequest {
+    uint32_t flags;          // kLoadDebug
+    uint32_t reserved;
+    uint64_t arena_address;  // where the host mapped the arena; the enclave process maps it there too
+    uint64_t arena_size;
+    char image_name[256];    // for messages only
+};
+static_assert(sizeof(LoadRequest) == 280);
+
+// What the enclave process reports once the enclave is initialised and locked down.
+struct LoadedReply {
+    uint8_t mrenclave[32];
+    uint8_t mrsigner[32];
+    uint8_t isvfamilyid[16];
+    uint8_t isvextprodid[16];
+    uint64_t attributes_flags;
+    uint64_t attributes_xfrm;
+    uint16_t isvprodid;
+    uint16_t isvsvn;
+    uint32_t miscselect;
+    uint64_t base;
+    uint64_t size;
+    uint32_t tcs_count;
+    uint32_t signed_image;
+    uint64_t epc_pages;
+};
+static_assert(sizeof(LoadedReply) == 152);
+
+// kEnclaveCreated (platform -> host). Descriptor: a pidfd of the enclave process.
+struct CreatedReply {
+    uint64_t enclave_id;
+    int32_t pid;
+    uint32_t reserved;
+    LoadedReply loaded;
+};
+static_assert(sizeof(CreatedReply) == 168);
+
+inline LoadedReply loaded_reply_of(const LoadedEnclave& e) {
+    LoadedReply r;
+    std::memset(&r, 0, sizeof r);
+    const EnclaveIdentity& id = e.identity();
+    std::memcpy(r.mrenclave, id.mrenclave.data(), 32);
+    std::memcpy(r.mrsigner, id.mrsigner.data(), 32);
+    std::memcpy(r.isvfamilyid, id.isvfamilyid, 16);
+    std::memcpy(r.isvextprodid, id.isvextprodid, 16);
+    r.attributes_flags = id.attributes.flags;
+    r.attributes_xfrm = id.attributes.xfrm;
+    r.isvprodid = id.isvprodid;
+    r.isvsvn = id.isvsvn;
+    r.miscselect = id.miscselect;
+    r.base = e.base();
+    r.size = e.size();
+    r.tcs_count = static_cast<uint32_t>(e.thread_data().size());
+    r.signed_image = id.signed_image ? 1 : 0;
+    r.epc_pages = e.epc_pages();
+    return r;
+}
+
+inline EnclaveIdentity identity_of(const LoadedReply& r) {
+    EnclaveIdentity id{};
+    std::memcpy(id.mrenclave.data(), r.mrenclave, 32);
+    std::memcpy(id.mrsigner.data(), r.mrsigner, 32);
+    std::memcpy(id.isvfamilyid, r.isvfamilyid, 16);
+    std::memcpy(id.isvextprodid, r.isvextprodid, 16);
+    id.attributes = {r.attributes_flags, r.attributes_xfrm};
+    id.isvprodid = r.isvprodid;
+    id.isvsvn = r.isvsvn;
+    id.miscselect = r.miscselect;
+    id.signed_image = r.signed_image != 0;
+    return id;
+}
+
+}  // namespace ccbox::wire
