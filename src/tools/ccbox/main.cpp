@@ -4,6 +4,7 @@
 #include "support/hex.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
+#include "tools/ccbox/platform_commands.hpp"
 #include "tools/ccbox/signing.hpp"
 
 #include <CLI/CLI.hpp>
@@ -266,6 +267,24 @@ int main_impl(int argc, char** argv) {
     measure_cmd->add_option("--sgxs-in", measure.sgxs_in, "replay this SGXS stream instead of an image");
     measure_cmd->add_flag("--json", measure.json, "print {\"mrenclave\": ...}");
 
+    auto* platform_cmd = app.add_subcommand("platform", "Start, stop or query the platform service (ccboxd)");
+    platform_cmd->require_subcommand(1);
+    PlatformCommandOptions platform;
+    auto add_platform_location = [&](CLI::App* cmd) {
+        cmd->add_option("--state-dir", platform.state_dir, "the platform's state directory");
+        cmd->add_option("--socket", platform.socket, "the platform's socket (default STATE_DIR/platform.sock)");
+    };
+    auto* platform_start_cmd = platform_cmd->add_subcommand("start", "Start a platform (in the background)");
+    add_platform_location(platform_start_cmd);
+    auto* sku_opt = platform_start_cmd->add_option("--sku", platform.sku, "SKU profile: DC1s_v2 ... DC48s_v3");
+    platform_start_cmd->add_option("--epc", platform.epc, "custom EPC size, e.g. 64MiB")->excludes(sku_opt);
+    platform_start_cmd->add_flag("--json", platform.json, "print the status as JSON");
+    auto* platform_stop_cmd = platform_cmd->add_subcommand("stop", "Stop the platform and its enclaves");
+    add_platform_location(platform_stop_cmd);
+    auto* platform_status_cmd = platform_cmd->add_subcommand("status", "Show SKU, EPC use and enclaves");
+    add_platform_location(platform_status_cmd);
+    platform_status_cmd->add_flag("--json", platform.json, "print JSON");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -283,6 +302,12 @@ int main_impl(int argc, char** argv) {
         return cmd_inspect(inspect_path, inspect_json);
     if (*measure_cmd)
         return cmd_measure(measure);
+    if (*platform_start_cmd)
+        return run(platform_start(platform));
+    if (*platform_stop_cmd)
+        return run(platform_stop(platform));
+    if (*platform_status_cmd)
+        return run(platform_status(platform));
     return 2;
 }
 
