@@ -42,6 +42,14 @@ _ccbox_compiler_file(CCBOX_LIBSTDCXX_A libstdc++.a)
 _ccbox_compiler_file(CCBOX_LIBGCC_EH_A libgcc_eh.a)
 _ccbox_compiler_file(CCBOX_LIBGCC_A libgcc.a)
 
+# Crypto inside enclaves: Debian's static Mbed TLS (and libsodium for fast AES-GCM sealing).
+# Archives only contribute what an enclave uses.
+find_library(CCBOX_MBEDCRYPTO_A NAMES libmbedcrypto.a REQUIRED)
+find_library(CCBOX_MBEDX509_A NAMES libmbedx509.a REQUIRED)
+find_library(CCBOX_MBEDTLS_A NAMES libmbedtls.a REQUIRED)
+find_library(CCBOX_SODIUM_A NAMES libsodium.a REQUIRED)
+set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A} ${CCBOX_SODIUM_A})
+
 function(ccbox_add_enclave target)
   cmake_parse_arguments(E "NO_CXX_RUNTIME" "EDL;CONFIG;KEY"
                         "SOURCES;EDL_SEARCH_PATHS;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
@@ -90,7 +98,8 @@ function(ccbox_add_enclave target)
   # One group, so the runtime can satisfy what libstdc++ and user libraries need and the
   # other way round.
   target_link_libraries(${target} PRIVATE
-    -Wl,--start-group ${E_LIBRARIES} ${runtime_file} ${cxx_runtime} ${CCBOX_LIBGCC_A} -Wl,--end-group)
+    -Wl,--start-group ${E_LIBRARIES} ${runtime_file} ${CCBOX_ENCLAVE_CRYPTO_LIBRARIES} ${cxx_runtime} ${CCBOX_LIBGCC_A}
+    -Wl,--end-group)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${runtime_file})
 
   # Signing

@@ -9,6 +9,7 @@
 
 #include <ccbox/bits/calls.h>
 #include <ccbox/bits/properties.h>
+#include <ccbox/bits/report.h>
 #include <ccbox/result.h>
 
 #include <stdbool.h>
@@ -52,6 +53,47 @@ ccbox_result_t ccbox_call_host_function(uint32_t function_id, const void* input_
 /* Untrusted memory for an OCALL's buffers; freed in reverse order of allocation. */
 void* ccbox_allocate_ocall_buffer(size_t size);
 void ccbox_free_ocall_buffer(void* buffer);
+
+/* ---- Local attestation (SGX EREPORT) ---- */
+
+/* This enclave's TARGETINFO, for another enclave to make a report it can verify. */
+ccbox_result_t ccbox_get_target_info(ccbox_target_info_t* target_info);
+/* A REPORT about this enclave, MACed with the report key of the target (NULL: this enclave
+ * itself), carrying report_data (NULL: zeros). */
+ccbox_result_t ccbox_get_report(const ccbox_target_info_t* target_info, const uint8_t* report_data,
+                                ccbox_report_t* report);
+/* Verifies that a REPORT was made on this platform for this enclave and decodes it:
+ * CCBOX_VERIFY_FAILED_AES_CMAC_MISMATCH if it was not (another target, a changed byte). */
+ccbox_result_t ccbox_verify_report(const void* report, size_t report_size, ccbox_report_identity_t* identity);
+
+/* ---- Sealing ---- */
+
+typedef enum ccbox_seal_policy {
+    CCBOX_SEAL_POLICY_UNIQUE = 1,  /* bound to MRENCLAVE: only this exact enclave */
+    CCBOX_SEAL_POLICY_PRODUCT = 2, /* bound to MRSIGNER and ISVPRODID: this or later versions */
+} ccbox_seal_policy_t;
+
+/* A 128-bit seal key for `policy` at this enclave's current ISVSVN and the platform's CPUSVN,
+ * with a fresh random KEYID. key_info (a KEYREQUEST) reproduces the key later with
+ * ccbox_get_seal_key(). Free both with ccbox_free_key(). */
+ccbox_result_t ccbox_get_seal_key_by_policy(ccbox_seal_policy_t policy, uint8_t** key_buffer,
+                                            size_t* key_buffer_size, uint8_t** key_info, size_t* key_info_size);
+ccbox_result_t ccbox_get_seal_key(const uint8_t* key_info, size_t key_info_size, uint8_t** key_buffer,
+                                  size_t* key_buffer_size);
+/* Wipes and frees what the functions above return (either pointer may be NULL). */
+void ccbox_free_key(uint8_t* key_buffer, size_t key_buffer_size, uint8_t* key_info, size_t key_info_size);
+
+/* Encrypts and authenticates `plaintext` (AES-256-GCM under a key derived from a fresh seal
+ * key) into a self-describing blob (docs/sealing.md); `aad` is authenticated, not stored.
+ * Free the blob with ccbox_free(). */
+ccbox_result_t ccbox_seal(ccbox_seal_policy_t policy, const uint8_t* plaintext, size_t plaintext_size,
+                          const uint8_t* aad, size_t aad_size, uint8_t** blob, size_t* blob_size);
+/* Checks and decrypts a blob made by ccbox_seal(). Any change to the blob or the aad, a
+ * truncation, another enclave or signer (per policy), a lower ISVSVN or another platform
+ * fails with an error and no plaintext. Free the plaintext with ccbox_free(). */
+ccbox_result_t ccbox_unseal(const uint8_t* blob, size_t blob_size, const uint8_t* aad, size_t aad_size,
+                            uint8_t** plaintext, size_t* plaintext_size);
+void ccbox_free(void* pointer);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #endif
 
 #include <ccbox/bits/calls.h>
+#include <ccbox/bits/report.h>
 #include <ccbox/result.h>
 
 #include <stdbool.h>
@@ -80,6 +81,16 @@ typedef struct ccbox_enclave_identity {
 #define CCBOX_BACKEND_ISOLATED 2u
 
 ccbox_result_t ccbox_get_enclave_identity(const ccbox_enclave_t* enclave, ccbox_enclave_identity_t* identity);
+
+/* Local attestation from the host's side: the host only carries target information and
+ * reports between enclaves (ccbox_parse_report() decodes a report; only the target enclave
+ * can verify one). */
+/* The TARGETINFO of an enclave, from the identity the platform measured: pass it to another
+ * enclave so that it can make a report this one verifies. */
+ccbox_result_t ccbox_get_enclave_target_info(const ccbox_enclave_t* enclave, ccbox_target_info_t* target_info);
+/* The TARGETINFO of the enclave that made `report` (Open Enclave's oe_get_target_info). */
+ccbox_result_t ccbox_get_target_info_of_report(const void* report, size_t report_size,
+                                               ccbox_target_info_t* target_info);
 
 #ifdef __cplusplus
 }

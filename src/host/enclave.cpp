@@ -37,7 +37,8 @@ bool simulate_requested(uint32_t flags) {
 Result<std::unique_ptr<Backend>> make_backend(const EnclaveImage& image, const LoadOptions& options,
                                               const std::string& path, uint32_t flags, const PlatformPaths& platform) {
     if (simulate_requested(flags)) {
-        CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<SimBackend> sim, SimBackend::create(image, options, path));
+        CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<SimBackend> sim,
+                               SimBackend::create(image, options, path, platform.state_dir));
         return std::unique_ptr<Backend>(std::move(sim));
     }
     IsolatedOptions isolated;

@@ -152,4 +152,17 @@ void switch_fs_to_host(EnterFrame& frame) {
     frame.fs_switched = false;
 }
 
+HostFsScope::HostFsScope() {
+    const uintptr_t fs = read_fs();
+    if (EnterFrame* frame = frame_for_fs(fs)) {
+        enclave_fs_ = fs;
+        raw_arch_prctl(ARCH_SET_FS, frame->host_fs);
+    }
+}
+
+HostFsScope::~HostFsScope() {
+    if (enclave_fs_)
+        raw_arch_prctl(ARCH_SET_FS, enclave_fs_);
+}
+
 }  // namespace ccbox::host::sim

@@ -32,4 +32,17 @@ EnterFrame*& current_frame();
 void switch_fs_to_enclave(EnterFrame& frame, uintptr_t td);
 void switch_fs_to_host(EnterFrame& frame);
 
+// For the sim platform's leaf functions, which enclave code calls directly: while one is
+// alive, FS is the host's again (glibc and OpenSSL may run), then the enclave's.
+class HostFsScope {
+public:
+    HostFsScope();
+    ~HostFsScope();
+    HostFsScope(const HostFsScope&) = delete;
+    HostFsScope& operator=(const HostFsScope&) = delete;
+
+private:
+    uintptr_t enclave_fs_ = 0;
+};
+
 }  // namespace ccbox::host::sim

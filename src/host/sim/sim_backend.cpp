@@ -3,6 +3,13 @@
 #include <ccbox/host.h>
 
 #include "host/sim/fault_handler.hpp"
+#include "platform/key_derivation.hpp"
+#include "platform/report.hpp"
+#include "platform/service/state_dir.hpp"
+
+#include <openssl/crypto.h>
+
+#include <cstring>
 
 #include <cstdlib>
 
@@ -19,12 +26,15 @@ extern "C" __attribute__((noinline, used)) void ccbox_debugger_enclave_unloaded(
 namespace ccbox::host {
 
 Result<std::unique_ptr<SimBackend>> SimBackend::create(const EnclaveImage& image, const LoadOptions& options,
-                                                       const std::string& path) {
+                                                       const std::string& path, const std::string& state_dir) {
     std::unique_ptr<SimBackend> backend(new SimBackend());
     CCBOX_ASSIGN_OR_RETURN(backend->loaded_, load_enclave(image, options));
     backend->enclu_.version = CCBOX_ENCLU_VERSION;
     backend->enclu_.platform = backend.get();
+    backend->enclu_.egetkey = &SimBackend::egetkey;
+    backend->enclu_.ereport = &SimBackend::ereport;
     backend->path_ = path;
+    backend->state_dir_ = state_dir;
     backend->debug_ = options.debug;
     if (backend->debug_)
         ccbox_debugger_enclave_loaded(backend->path_.c_str(), backend->loaded_->base(), backend->loaded_->size());
@@ -37,6 +47,50 @@ SimBackend::~SimBackend() {
 }
 
 uint32_t SimBackend::backend_id() const { return CCBOX_BACKEND_SIM; }
+
+const PlatformSecrets* SimBackend::secrets() {
+    std::call_once(secrets_once_, [this] {
+        if (!prepare_state_dir(state_dir_).ok())
+            return;
+        auto loaded = load_or_create_secrets(state_dir_);
+        if (loaded.ok())
+            secrets_ = std::move(loaded).value();
+    });
+    return secrets_ ? &*secrets_ : nullptr;
+}
+
+// The sim platform's EGETKEY and EREPORT, called by enclave code on its own stack.
+uint32_t SimBackend::egetkey(void* platform, const void* keyrequest, uint8_t key[16]) {
+    sim::HostFsScope host_fs;
+    auto* self = static_cast<SimBackend*>(platform);
+    const PlatformSecrets* secrets = self->secrets();
+    if (!secrets)
+        return CCBOX_PLATFORM_ERROR;
+    alignas(512) sgx::Keyrequest request;
+    std::memcpy(&request, keyrequest, sizeof request);
+    auto derived = derive_key(*secrets, key_identity_of(self->loaded_->identity()), request);
+    if (!derived.ok())
+        return derived.error().code();
+    std::memcpy(key, derived->data(), 16);
+    OPENSSL_cleanse(derived->data(), derived->size());
+    return CCBOX_OK;
+}
+
+uint32_t SimBackend::ereport(void* platform, const void* targetinfo, const uint8_t reportdata[64], void* report) {
+    sim::HostFsScope host_fs;
+    auto* self = static_cast<SimBackend*>(platform);
+    const PlatformSecrets* secrets = self->secrets();
+    if (!secrets)
+        return CCBOX_PLATFORM_ERROR;
+    alignas(512) sgx::Targetinfo target;
+    std::memcpy(&target, targetinfo, sizeof target);
+    auto made = make_report(*secrets, key_identity_of(self->loaded_->identity()), target,
+                            std::span<const uint8_t, 64>(reportdata, 64));
+    if (!made.ok())
+        return made.error().code();
+    std::memcpy(report, &made.value(), sgx::kReportSize);
+    return CCBOX_OK;
+}
 
 uint32_t SimBackend::tcs_count() const { return static_cast<uint32_t>(loaded_->thread_data().size()); }
 

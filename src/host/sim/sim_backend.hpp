@@ -5,16 +5,21 @@
 #pragma once
 
 #include "host/backend.hpp"
+#include "platform/platform_secrets.hpp"
 
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace ccbox::host {
 
 class SimBackend final : public Backend {
 public:
+    // `state_dir` holds the platform's root secrets (shared with ccboxd), read at the first
+    // EGETKEY/EREPORT.
     static Result<std::unique_ptr<SimBackend>> create(const EnclaveImage& image, const LoadOptions& options,
-                                                      const std::string& path);
+                                                      const std::string& path, const std::string& state_dir);
     ~SimBackend() override;
 
     uint32_t backend_id() const override;
@@ -32,11 +37,17 @@ public:
 
 private:
     SimBackend() = default;
+    static uint32_t egetkey(void* platform, const void* keyrequest, uint8_t key[16]);
+    static uint32_t ereport(void* platform, const void* targetinfo, const uint8_t reportdata[64], void* report);
+    const PlatformSecrets* secrets();
 
     std::unique_ptr<LoadedEnclave> loaded_;
     ccbox_enclu_t enclu_{};
     std::string path_;
+    std::string state_dir_;
     bool debug_ = false;
+    std::once_flag secrets_once_;
+    std::optional<PlatformSecrets> secrets_;
 };
 
 }  // namespace ccbox::host

@@ -84,6 +84,10 @@ private:
         check_name(f.name, f.location, "a function name", diags_);
         if (f.name.rfind("ccbox_", 0) == 0)
             diags_.error(f.location, "function names beginning with 'ccbox_' are reserved for the runtime");
+        else if (is_c_library_function(f.name))
+            diags_.error(f.location, quoted(f.name) + " is a function of the C library: its generated proxy would "
+                                                      "clash with the library's declaration");
+        check_parameter_names(f);
         const std::string owner = "function " + quoted(f.name);
         check_return_type(f);
         check_unique_names(f.params, "parameter", owner);
@@ -103,6 +107,29 @@ private:
                     diags_.error(n.location, "'allow' of " + quoted(f.name) + " names " + quoted(n.name) +
                                                  ", which is not an ECALL (trusted function) of this enclave");
             }
+        }
+    }
+
+    // A parameter named like a type would hide that type inside the generated proxy (which
+    // uses the type's name in sizeof and casts).
+    void check_parameter_names(const Function& f) {
+        std::set<std::string> types;
+        auto add = [&](const TypeRef& t) {
+            if (!t.name.empty())
+                types.insert(t.name);
+        };
+        add(f.return_type);
+        for (const Declaration& p : f.params) {
+            add(p.type);
+            for (const ArrayDim& d : p.dims)
+                if (!d.value)
+                    types.insert(d.text);
+        }
+        for (const Declaration& p : f.params) {
+            if (is_builtin_type_name(p.name) || symbols_.find_type(p.name) || symbols_.find_enumerator(p.name) ||
+                types.count(p.name))
+                diags_.error(p.location, "parameter " + quoted(p.name) + " of " + quoted(f.name) +
+                                             " has the name of a type or constant it would hide in generated code");
         }
     }
 

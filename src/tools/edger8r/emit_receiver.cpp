@@ -100,7 +100,9 @@ private:
         for (size_t i = 0; i < f_.params.size(); ++i) {
             const ParamPlan& p = f_.params[i];
             std::string slot = "_ccb_in + " + f_.slot_offsets[i];
-            if (p.kind == ParamPlan::Kind::Value)
+            if (p.kind == ParamPlan::Kind::Value && p.is_bool)
+                w_.line(v("v", p) + " = (" + slot + ")[0] != 0; /* no bool but true or false */");
+            else if (p.kind == ParamPlan::Kind::Value)
                 w_.line("memcpy(&" + v("v", p) + ", " + slot + ", sizeof " + v("v", p) + ");");
             else if (p.kind == ParamPlan::Kind::UserCheck)
                 w_.line(v("v", p) + " = _ccb_load64(" + slot + ");");

@@ -191,7 +191,10 @@ private:
     void results() {
         if (!f_.return_type.empty()) {
             w_.line("if (_ccb_retval)");
-            w_.line("    memcpy(_ccb_retval, _ccb_res, sizeof(*_ccb_retval));");
+            if (f_.return_bool)
+                w_.line("    *_ccb_retval = _ccb_res[0] != 0; /* no bool but true or false */");
+            else
+                w_.line("    memcpy(_ccb_retval, _ccb_res, sizeof(*_ccb_retval));");
         }
         if (f_.function->propagate_errno) {
             w_.open("");

@@ -123,7 +123,7 @@ std::string emit_untrusted_source(const Program& program, const Plan& plan) {
     w.line();
     w.line("ccbox_result_t ccbox_create_" + plan.prefix +
            "_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
-    w.line("                                " + std::string(plan.prefix.size(), ' ') +
+    w.line(std::string(37 + plan.prefix.size(), ' ') +
            "uint32_t setting_count, ccbox_enclave_t** enclave)");
     w.line("{");
     w.line("    return ccbox_create_enclave(path, flags, settings, setting_count, " +

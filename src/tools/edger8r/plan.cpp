@@ -50,6 +50,7 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
     }
     if (!pointer && !array) {
         p.kind = ParamPlan::Kind::Value;
+        p.is_bool = d.type.base == BaseType::Bool;
         p.user_struct_value = struct_element(d, symbols, 0) != nullptr;
         if (p.user_struct_value)
             p.clean_name = struct_element(d, symbols, 0)->name;
@@ -71,7 +72,7 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
     const auto& count = attr_value(a, AttrKind::Count);
     if (p.array_like) {
         p.factor = term(std::nullopt, "sizeof(" + p.array_type + ")");
-        p.multiplier = term(std::nullopt, "1");
+        p.multiplier = term(std::nullopt, "1u");
         if (const UserType* s = struct_element(d, symbols, 0); s && !d.dims.empty()) {
             p.clean = s;
             p.clean_name = s->name;
@@ -82,7 +83,7 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
         if (Symbols::needs_deep_copy(*s)) {
             p.deep = s;
             p.deep_name = s->name;
-            p.multiplier = term(count, "1");
+            p.multiplier = term(count, "1u");
             p.factor = term(std::nullopt, "sizeof(" + s->name + ")");
             return p;
         }
@@ -94,10 +95,10 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
     std::string element = a.has(AttrKind::IsPtr) ? "sizeof(*(" + p.type + ")0)" : "sizeof(" + c_pointee(d.type) + ")";
     if (size) {
         p.factor = term(size, "");
-        p.multiplier = term(count, "1");
+        p.multiplier = term(count, "1u");
     } else {
         p.factor = term(std::nullopt, element);
-        p.multiplier = term(count, "1");
+        p.multiplier = term(count, "1u");
     }
     return p;
 }
@@ -113,6 +114,7 @@ FunctionPlan plan_function(const Function& f, uint32_t id, const Symbols& symbol
         if (local.pointer_depth == 0)
             local.is_const = false;
         fp.return_local_type = c_type(local);
+        fp.return_bool = r.base == BaseType::Bool && r.pointer_depth == 0;
         const UserType* user = nullptr;
         if (r.pointer_depth == 0 && symbols.classify(r, &user) == TypeClass::EdlStruct)
             fp.return_clean = user;
@@ -165,14 +167,14 @@ StructPlan plan_struct(const UserType& t, const Symbols& symbols) {
                 if (s && Symbols::needs_deep_copy(*s)) {
                     mp.deep = s;
                     mp.deep_name = s->name;
-                    mp.multiplier = term(count, "1");
+                    mp.multiplier = term(count, "1u");
                 } else {
                     if (s && !size) {
                         mp.clean = s;
                         mp.clean_name = s->name;
                     }
                     mp.factor = size ? term(size, "") : term(std::nullopt, "sizeof(" + mp.pointee + ")");
-                    mp.multiplier = term(count, "1");
+                    mp.multiplier = term(count, "1u");
                 }
             }
         } else {

@@ -47,6 +47,7 @@ struct ParamPlan {
     const UserType* clean = nullptr;       // elements are an EDL struct without deep copy: padding cleaned
     std::string clean_name;
     bool user_struct_value = false;        // Value of an EDL struct type: cleaned before it is sent
+    bool is_bool = false;                  // Value of type bool: any byte but 0 reads as true
 };
 
 struct FunctionPlan {
@@ -55,6 +56,7 @@ struct FunctionPlan {
     std::string return_type;  // "" for void
     std::string return_local_type;  // without a top-level const
     const UserType* return_clean = nullptr;  // returned EDL struct: cleaned
+    bool return_bool = false;                // any byte but 0 reads as true
     std::vector<ParamPlan> params;
     std::string input_header_size;   // C expression
     std::string output_header_size;  // C expression

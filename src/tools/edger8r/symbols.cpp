@@ -113,4 +113,29 @@ bool is_keyword(const std::string& name) {
     return words.count(name) != 0;
 }
 
+bool is_builtin_type_name(const std::string& name) {
+    static const std::set<std::string> names = {"size_t", "wchar_t", "bool", "int8_t", "int16_t", "int32_t",
+                                                 "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t"};
+    return names.count(name) != 0 || is_well_known_type_name(name);
+}
+
+bool is_c_library_function(const std::string& name) {
+    static const std::set<std::string> names = {
+        // <string.h>
+        "memcpy", "memmove", "memset", "memcmp", "memchr", "memccpy", "memmem", "mempcpy", "strlen", "strnlen",
+        "strcpy", "strncpy", "stpcpy", "strcat", "strncat", "strcmp", "strncmp", "strcoll", "strxfrm", "strchr",
+        "strrchr", "strstr", "strspn", "strcspn", "strpbrk", "strtok", "strtok_r", "strdup", "strndup", "strerror",
+        "strerror_r", "strcasecmp", "strncasecmp", "bzero", "explicit_bzero",
+        // <stdlib.h>
+        "malloc", "calloc", "realloc", "free", "aligned_alloc", "posix_memalign", "abort", "exit", "_Exit",
+        "atexit", "getenv", "system", "qsort", "bsearch", "abs", "labs", "llabs", "div", "atoi", "atol",
+        "atoll", "atof", "strtol", "strtoul", "strtoll", "strtoull", "strtod", "strtof", "strtold", "rand",
+        "srand", "random", "srandom", "mblen", "mbtowc", "wctomb", "mbstowcs", "wcstombs",
+        // <wchar.h>
+        "wcslen", "wcsnlen", "wcscpy", "wcsncpy", "wcscat", "wcscmp", "wcsncmp", "wcschr", "wcsrchr", "wcsstr",
+        "wmemcpy", "wmemmove", "wmemset", "wmemcmp", "wmemchr", "wcstol", "wcstoul", "fwprintf", "swprintf",
+        "wprintf", "btowc", "wctob", "mbrtowc", "wcrtomb"};
+    return names.count(name) != 0;
+}
+
 }  // namespace ccbox::edl

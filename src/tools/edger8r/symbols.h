@@ -50,5 +50,10 @@ bool is_integer_class(TypeClass c);
 bool is_well_known_type_name(const std::string& name);
 // C and C++ keywords, which cannot name anything in an EDL (the output compiles as both).
 bool is_keyword(const std::string& name);
+// Type names EDL knows without a declaration: size_t, wchar_t, the fixed-width types, bool.
+bool is_builtin_type_name(const std::string& name);
+// Functions of the C library headers the generated files include: a proxy of that name
+// would clash with the library's declaration.
+bool is_c_library_function(const std::string& name);
 
 }  // namespace ccbox::edl
