@@ -75,6 +75,8 @@ typedef struct ccbox_enclave_identity {
     uint32_t tcs_count;
     uint64_t enclave_base; /* ELRANGE: where the enclave is (as on SGX, the host knows) */
     uint64_t enclave_size;
+    int32_t process_id;    /* isolated backend: the enclave process; 0 in the sim backend */
+    uint32_t reserved;
 } ccbox_enclave_identity_t;
 
 #define CCBOX_BACKEND_SIM 1u

@@ -18,6 +18,7 @@ public:
     virtual uint32_t tcs_count() const = 0;
     virtual const EnclaveIdentity& identity() const = 0;
     virtual uintptr_t enclave_base() const = 0;
+    virtual int process_id() const { return 0; }
     virtual uint64_t enclave_size() const = 0;
 
     // EENTER on TCS `tcs` with `op` and the call slot `slot`, until the enclave exits

@@ -165,5 +165,7 @@ extern "C" ccbox_result_t ccbox_get_enclave_identity(const ccbox_enclave_t* encl
     identity->tcs_count = enclave->backend->tcs_count();
     identity->enclave_base = enclave->backend->enclave_base();
     identity->enclave_size = enclave->backend->enclave_size();
+    identity->process_id = enclave->backend->process_id();
+    identity->reserved = 0;
     return CCBOX_OK;
 }

@@ -36,7 +36,7 @@ public:
     bool overlaps_enclave(uintptr_t address, size_t size) const override;
     bool reachable(const void* pointer, size_t size) const override;
 
-    pid_t process_id() const { return pid_; }
+    int process_id() const override { return pid_; }
 
 private:
     IsolatedBackend() = default;

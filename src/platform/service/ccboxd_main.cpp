@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
     ccbox::ServerOptions options;
     options.paths = paths;
     options.sku = sku;
+    // Platforms started for tests ask to go away by themselves once unused.
+    if (const char* idle = std::getenv("CCBOX_PLATFORM_IDLE_EXIT"))
+        options.idle_exit_seconds = std::atoi(idle);
     options.on_ready = [&] {
         if (ready_pipe[1] >= 0) {
             char ok = 1;

@@ -159,10 +159,17 @@ Result<void> Server::run() {
             fds.push_back({e.pidfd, POLLIN, 0});
             what.push_back({4, id});
         }
-        if (::poll(fds.data(), fds.size(), -1) < 0) {
+        const bool idle = clients_.empty() && enclaves_.empty();
+        const int timeout_ms = idle && options_.idle_exit_seconds > 0 ? options_.idle_exit_seconds * 1000 : -1;
+        const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             return Error(CCBOX_PLATFORM_ERROR, std::string("poll: ") + std::strerror(errno));
+        }
+        if (ready == 0) {
+            platform_log("idle for %d s: stopping", options_.idle_exit_seconds);
+            break;
         }
         for (size_t i = 0; i < fds.size() && !stopping_; ++i) {
             if (!fds[i].revents)

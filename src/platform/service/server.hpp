@@ -17,6 +17,8 @@ struct ServerOptions {
     SkuProfile sku;
     // Called once the socket accepts connections (the daemon signals its parent).
     std::function<void()> on_ready;
+    // Stop after this many seconds without clients or enclaves (0: never).
+    int idle_exit_seconds = 0;
 };
 
 // Binds the socket, then serves until a client sends kStop or SIGTERM/SIGINT arrives.

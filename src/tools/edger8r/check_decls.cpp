@@ -232,6 +232,10 @@ private:
     }
 
     void check_pointer_member(bool array) {
+        if (array && d_.type.pointer_depth == 0 && user_ && Symbols::needs_deep_copy(*user_)) {
+            report_deep_copy_by_value();
+            return;
+        }
         bool deep = attrs_.has(AttrKind::Size) || attrs_.has(AttrKind::Count);
         if (!deep)
             return;  // a plain pointer member: copied as a value, not deep-copied

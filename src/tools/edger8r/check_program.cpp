@@ -3,7 +3,7 @@
 #include "ast_names.h"
 #include "checker.h"
 
-#include <functional>
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -146,44 +146,70 @@ private:
     }
 
     // A deep copy that leads back to its own struct would recurse without bound on hostile
-    // input; EDL structures must be finite trees.
-    void check_recursive_deep_copy() {
-        std::map<const UserType*, int> state;  // 0 new, 1 on the path, 2 done
-        std::function<void(const UserType*)> visit = [&](const UserType* t) {
-            state[t] = 1;
-            for (const Declaration& m : t->members) {
-                if (m.type.pointer_depth != 1 ||
-                    !(m.attributes.has(AttrKind::Size) || m.attributes.has(AttrKind::Count)))
-                    continue;
-                const UserType* target = nullptr;
-                if (symbols_.classify(m.type, &target) != TypeClass::EdlStruct || !target ||
-                    !Symbols::needs_deep_copy(*target))
-                    continue;
-                if (state[target] == 1) {
-                    diags_.error(m.location, "deep copy of struct " + quoted(t->name) + " is recursive: member " +
-                                                 quoted(m.name) + " leads back to struct " + quoted(target->name) +
-                                                 "; recursive structures cannot be deep-copied");
-                } else if (state[target] == 0) {
-                    visit(target);
-                }
+    // input, and a very deep one would exhaust the receiver's stack: EDL deep copies must be
+    // finite trees of at most kMaxDeepCopyDepth levels.
+    static constexpr size_t kMaxDeepCopyDepth = 16;
+
+    // The number of struct levels below (and including) t, or -1 after an error.
+    int deep_copy_height(const UserType* t, std::vector<const UserType*>& path) {
+        if (auto it = heights_.find(t); it != heights_.end())
+            return it->second;
+        path.push_back(t);
+        int height = 1;
+        for (const Declaration& m : t->members) {
+            if (m.type.pointer_depth != 1 ||
+                !(m.attributes.has(AttrKind::Size) || m.attributes.has(AttrKind::Count)))
+                continue;
+            const UserType* target = nullptr;
+            if (symbols_.classify(m.type, &target) != TypeClass::EdlStruct || !target ||
+                !Symbols::needs_deep_copy(*target))
+                continue;
+            if (std::find(path.begin(), path.end(), target) != path.end()) {
+                diags_.error(m.location, "deep copy of struct " + quoted(t->name) + " is recursive: member " +
+                                             quoted(m.name) + " leads back to struct " + quoted(target->name) +
+                                             "; recursive structures cannot be deep-copied");
+                height = -1;
+                continue;
             }
-            state[t] = 2;
-        };
-        for (const UserType* t : program_.types)
-            if (Symbols::needs_deep_copy(*t) && state[t] == 0 && symbols_.find_type(t->name) == t)
-                visit(t);
+            if (path.size() >= kMaxDeepCopyDepth) {
+                diags_.error(m.location, "deep copy through member " + quoted(m.name) + " of struct " +
+                                             quoted(t->name) + " nests more than " +
+                                             std::to_string(kMaxDeepCopyDepth) + " structs deep");
+                height = -1;
+                continue;
+            }
+            int below = deep_copy_height(target, path);
+            height = below < 0 || height < 0 ? -1 : std::max(height, below + 1);
+        }
+        path.pop_back();
+        heights_[t] = height;
+        return height;
+    }
+
+    void check_recursive_deep_copy() {
+        for (const UserType* t : program_.types) {
+            std::vector<const UserType*> path;
+            if (Symbols::needs_deep_copy(*t) && symbols_.find_type(t->name) == t)
+                deep_copy_height(t, path);
+        }
     }
 
     const Program& program_;
     Diagnostics& diags_;
     Symbols symbols_;
+    std::map<const UserType*, int> heights_;
 };
 
 }  // namespace
 
 void check_name(const std::string& name, const Location& location, const char* what, Diagnostics& diagnostics) {
+    // Macros of the C headers the generated code uses.
+    static const std::set<std::string> macros = {"errno", "NULL", "offsetof", "SIZE_MAX", "UINT64_MAX",
+                                                 "UINTPTR_MAX", "assert"};
     if (is_keyword(name))
         diagnostics.error(location, quoted(name) + " cannot be used as " + what + ": it is a C or C++ keyword");
+    else if (macros.count(name))
+        diagnostics.error(location, quoted(name) + " cannot be used as " + what + ": it is a macro of the C library");
     else if (name.rfind("_ccb_", 0) == 0)
         diagnostics.error(location, "names beginning with '_ccb_' are reserved for generated code");
 }

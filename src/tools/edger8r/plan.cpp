@@ -2,7 +2,6 @@
 
 #include "c_types.h"
 
-#include <functional>
 #include <set>
 
 namespace ccbox::edl {
@@ -209,21 +208,30 @@ Plan make_plan(const Program& program) {
     for (size_t i = 0; i < program.ocalls.size(); ++i)
         plan.ocalls.push_back(plan_function(*program.ocalls[i], static_cast<uint32_t>(i), symbols));
 
-    // Structs in dependency order: a struct's helpers call those of the structs it contains.
-    std::set<const UserType*> done;
-    std::function<void(const UserType*)> add = [&](const UserType* t) {
-        if (!done.insert(t).second)
-            return;
-        for (const Declaration& m : t->members) {
-            const UserType* user = nullptr;
-            if (m.type.pointer_depth <= 1 && symbols.classify(m.type, &user) == TypeClass::EdlStruct && user)
-                add(user);
-        }
-        plan.structs.push_back(plan_struct(*t, symbols));
+    // Helpers only for the structs a call can carry; every helper is declared before any is
+    // defined, so declaration order will do.
+    std::set<const UserType*> used;
+    std::vector<const UserType*> pending;
+    auto reach = [&](const TypeRef& type) {
+        const UserType* user = nullptr;
+        if (type.pointer_depth <= 1 && symbols.classify(type, &user) == TypeClass::EdlStruct && user &&
+            used.insert(user).second)
+            pending.push_back(user);
     };
+    for (const Function* f : program.functions) {
+        reach(f->return_type);
+        for (const Declaration& d : f->params)
+            reach(d.type);
+    }
+    while (!pending.empty()) {
+        const UserType* t = pending.back();
+        pending.pop_back();
+        for (const Declaration& m : t->members)
+            reach(m.type);
+    }
     for (const UserType* t : program.types)
-        if (t->kind == UserTypeKind::Struct)
-            add(t);
+        if (used.count(t))
+            plan.structs.push_back(plan_struct(*t, symbols));
     return plan;
 }
 

@@ -90,7 +90,7 @@ struct StructPlan {
 struct Plan {
     std::string prefix;  // X
     std::vector<FunctionPlan> ecalls, ocalls;
-    std::vector<StructPlan> structs;  // every EDL struct, dependencies first
+    std::vector<StructPlan> structs;  // every EDL struct, in declaration order
     const StructPlan* find_struct(const UserType* type) const;
 };
 
