@@ -10,6 +10,7 @@
 #include <ccbox/bits/calls.h>
 #include <ccbox/bits/properties.h>
 #include <ccbox/bits/report.h>
+#include <ccbox/bits/seal.h>
 #include <ccbox/result.h>
 
 #include <stdbool.h>
@@ -67,11 +68,6 @@ ccbox_result_t ccbox_get_report(const ccbox_target_info_t* target_info, const ui
 ccbox_result_t ccbox_verify_report(const void* report, size_t report_size, ccbox_report_identity_t* identity);
 
 /* ---- Sealing ---- */
-
-typedef enum ccbox_seal_policy {
-    CCBOX_SEAL_POLICY_UNIQUE = 1,  /* bound to MRENCLAVE: only this exact enclave */
-    CCBOX_SEAL_POLICY_PRODUCT = 2, /* bound to MRSIGNER and ISVPRODID: this or later versions */
-} ccbox_seal_policy_t;
 
 /* A 128-bit seal key for `policy` at this enclave's current ISVSVN and the platform's CPUSVN,
  * with a fresh random KEYID. key_info (a KEYREQUEST) reproduces the key later with

@@ -9,6 +9,7 @@
 
 #include <ccbox/bits/calls.h>
 #include <ccbox/bits/report.h>
+#include <ccbox/bits/seal.h>
 #include <ccbox/result.h>
 
 #include <stdbool.h>

@@ -166,92 +166,141 @@ bool run_ocall(ccbox_enclave* enclave, const TcsChannel& channel, uint64_t slot_
 
 }  // namespace
 
+namespace {
+
+// The TCS a call uses and the bookkeeping around it; released when the call ends.
+class CallScope {
+public:
+    CallScope(ccbox_enclave* enclave, const ActiveCall* outer) : enclave_(enclave), outer_(outer) {
+        call_.enclave = enclave;
+        call_.outer = t_active;
+    }
+    ~CallScope() {
+        if (!acquired_)
+            return;
+        t_active = call_.outer;
+        if (!outer_)
+            enclave_->tcs_busy[call_.tcs].store(false, std::memory_order_release);
+        enclave_->active_calls.fetch_sub(1, std::memory_order_acq_rel);
+    }
+    ccbox_result_t acquire() {
+        if (outer_) {
+            call_.tcs = outer_->tcs;  // a nested ECALL from an OCALL keeps the thread's TCS
+            call_.depth = outer_->depth + 1;
+            if (call_.depth >= kMaxNesting)
+                return CCBOX_BUSY;
+        } else if (!acquire_tcs(enclave_, &call_.tcs)) {
+            return CCBOX_OUT_OF_THREADS;
+        }
+        acquired_ = true;
+        enclave_->active_calls.fetch_add(1, std::memory_order_acq_rel);
+        t_active = &call_;
+        return CCBOX_OK;
+    }
+    const ActiveCall& call() const { return call_; }
+
+private:
+    ccbox_enclave* enclave_;
+    const ActiveCall* outer_;
+    ActiveCall call_{};
+    bool acquired_ = false;
+};
+
+// Shared memory holding copies of call buffers the enclave cannot reach directly.
+class StagedBuffers {
+public:
+    explicit StagedBuffers(Backend& backend) : backend_(backend) {}
+    ~StagedBuffers() {
+        if (memory_)
+            backend_.free_shared(memory_);
+    }
+    // Stages the buffers if the backend needs it; refuses buffers the host cannot touch
+    // itself (wrapping the address space, or in ELRANGE, which the isolated host does not
+    // even have mapped).
+    ccbox_result_t stage(const void* input, size_t input_size, size_t output_size, void* output) {
+        in_ = input;
+        out_ = output;
+        if ((!input_size || backend_.reachable(input, input_size)) &&
+            (!output_size || backend_.reachable(output, output_size)))
+            return CCBOX_OK;
+        if (unusable(input, input_size) || unusable(output, output_size))
+            return CCBOX_INVALID_PARAMETER;
+        const size_t in_room = (input_size + 15) / 16 * 16;
+        memory_ = static_cast<uint8_t*>(backend_.allocate_shared(in_room + output_size));
+        if (!memory_)
+            return CCBOX_OUT_OF_MEMORY;
+        std::memcpy(memory_, input, input_size);
+        in_ = memory_;
+        out_ = memory_ + in_room;
+        return CCBOX_OK;
+    }
+    const void* input() const { return in_; }
+    void* output() const { return out_; }
+    void copy_back(void* output, size_t written) const {
+        if (memory_)
+            std::memcpy(output, out_, written);
+    }
+
+private:
+    bool unusable(const void* p, size_t size) const {
+        uintptr_t end;
+        return size && (__builtin_add_overflow(reinterpret_cast<uintptr_t>(p), size, &end) ||
+                        backend_.overlaps_enclave(reinterpret_cast<uintptr_t>(p), size));
+    }
+
+    Backend& backend_;
+    uint8_t* memory_ = nullptr;
+    const void* in_ = nullptr;
+    void* out_ = nullptr;
+};
+
+}  // namespace
+
 ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
                             void* output, size_t output_size, size_t* output_written) {
     if (enclave->aborted.load(std::memory_order_acquire))
         return CCBOX_ENCLAVE_ABORTED;
-    const ActiveCall* outer = active_call_on(enclave);
-    ActiveCall call{enclave, 0, 0, t_active};
-    if (outer) {
-        call.tcs = outer->tcs;  // a nested ECALL from an OCALL keeps the thread's TCS
-        call.depth = outer->depth + 1;
-        if (call.depth >= kMaxNesting)
-            return CCBOX_BUSY;
-    } else if (!acquire_tcs(enclave, &call.tcs)) {
-        return CCBOX_OUT_OF_THREADS;
-    }
-    enclave->active_calls.fetch_add(1, std::memory_order_acq_rel);
-    t_active = &call;
-
-    // Buffers the enclave cannot reach (in the isolated backend: outside the arena) are
-    // staged through shared memory.
+    CallScope scope(enclave, active_call_on(enclave));
+    if (ccbox_result_t r = scope.acquire(); r != CCBOX_OK)
+        return r;
     Backend& backend = *enclave->backend;
-    const void* in = input;
-    void* out = output;
-    uint8_t* staged = nullptr;
-    if ((input_size && !backend.reachable(input, input_size)) || (output_size && !backend.reachable(output, output_size))) {
-        const size_t in_room = (input_size + 15) / 16 * 16;
-        staged = static_cast<uint8_t*>(backend.allocate_shared(in_room + output_size));
-        if (!staged) {
-            t_active = call.outer;
-            if (!outer)
-                enclave->tcs_busy[call.tcs].store(false, std::memory_order_release);
-            enclave->active_calls.fetch_sub(1, std::memory_order_acq_rel);
-            return CCBOX_OUT_OF_MEMORY;
-        }
-        std::memcpy(staged, input, input_size);
-        in = staged;
-        out = staged + in_room;
-    }
+    StagedBuffers buffers(backend);
+    if (ccbox_result_t r = buffers.stage(input, input_size, output_size, output); r != CCBOX_OK)
+        return r;
 
-    const TcsChannel& channel = enclave->channels[call.tcs];
-    ccbox_call_slot_t* slot = &channel.slots[call.depth];
+    const uint32_t tcs = scope.call().tcs;
+    const TcsChannel& channel = enclave->channels[tcs];
+    ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
     std::memset(slot, 0, sizeof *slot);
     slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(in);
+    slot->input_buffer = reinterpret_cast<uintptr_t>(buffers.input());
     slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(out);
+    slot->output_buffer = reinterpret_cast<uintptr_t>(buffers.output());
     slot->output_size = output_size;
     slot->result = CCBOX_UNEXPECTED;
     slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
     slot->scratch_size = kScratchSize;
 
-    ccbox_result_t result = CCBOX_OK;
-    ccbox_exit_t exit = enclave->backend->enter(call.tcs, CCBOX_ENTER_ECALL, slot);
+    ccbox_exit_t exit = backend.enter(tcs, CCBOX_ENTER_ECALL, slot);
     while (exit.code == CCBOX_EXIT_OCALL) {
-        if (!run_ocall(enclave, channel, exit.arg)) {
-            result = CCBOX_UNEXPECTED;
-            break;
-        }
-        exit = enclave->backend->enter(call.tcs, CCBOX_ENTER_ORET, slot);
+        if (!run_ocall(enclave, channel, exit.arg))
+            return CCBOX_UNEXPECTED;
+        exit = backend.enter(tcs, CCBOX_ENTER_ORET, slot);
     }
-    if (result == CCBOX_OK) {
-        switch (exit.code) {
-            case CCBOX_EXIT_RETURN: {
-                result = static_cast<ccbox_result_t>(slot->result);
-                const uint64_t written = slot->output_written <= output_size ? slot->output_written : 0;
-                if (staged)
-                    std::memcpy(output, out, written);
-                if (output_written)
-                    *output_written = written;
-                break;
-            }
-            case CCBOX_EXIT_ABORTED:
-                enclave->aborted.store(true, std::memory_order_release);
-                result = CCBOX_ENCLAVE_ABORTED;
-                break;
-            default:
-                result = CCBOX_UNEXPECTED;
-                break;
+    switch (exit.code) {
+        case CCBOX_EXIT_RETURN: {
+            const uint64_t written = slot->output_written <= output_size ? slot->output_written : 0;
+            buffers.copy_back(output, written);
+            if (output_written)
+                *output_written = written;
+            return static_cast<ccbox_result_t>(slot->result);
         }
+        case CCBOX_EXIT_ABORTED:
+            enclave->aborted.store(true, std::memory_order_release);
+            return CCBOX_ENCLAVE_ABORTED;
+        default:
+            return CCBOX_UNEXPECTED;
     }
-    if (staged)
-        backend.free_shared(staged);
-    t_active = call.outer;
-    if (!outer)
-        enclave->tcs_busy[call.tcs].store(false, std::memory_order_release);
-    enclave->active_calls.fetch_sub(1, std::memory_order_acq_rel);
-    return result;
 }
 
 }  // namespace ccbox::host

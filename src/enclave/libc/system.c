@@ -159,3 +159,81 @@ int ccbox_libc_fstat(int fd, struct stat* st)
     return -1;
 }
 CCBOX_LIBC_EXPORT(fstat)
+
+/* No virtual memory management and no files inside an enclave: its memory is fixed at
+ * creation (the heap is malloc's). Libraries that probe for these (libsodium's guarded
+ * allocations, file-backed entropy fallbacks) get ENOSYS and use their other paths. */
+#include <poll.h>
+#include <sys/mman.h>
+
+void* ccbox_libc_mmap(void* address, size_t length, int protection, int flags, int fd, off_t offset)
+{
+    (void)address, (void)length, (void)protection, (void)flags, (void)fd, (void)offset;
+    errno = ENOSYS;
+    return MAP_FAILED;
+}
+CCBOX_LIBC_EXPORT(mmap)
+
+int ccbox_libc_munmap(void* address, size_t length)
+{
+    (void)address, (void)length;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(munmap)
+
+int ccbox_libc_mprotect(void* address, size_t length, int protection)
+{
+    (void)address, (void)length, (void)protection;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(mprotect)
+
+int ccbox_libc_madvise(void* address, size_t length, int advice)
+{
+    (void)address, (void)length, (void)advice;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(madvise)
+
+int ccbox_libc_mlock(const void* address, size_t length)
+{
+    (void)address, (void)length;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(mlock)
+
+int ccbox_libc_munlock(const void* address, size_t length)
+{
+    (void)address, (void)length;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(munlock)
+
+int ccbox_libc_open(const char* path, int flags, ...)
+{
+    (void)path, (void)flags;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(open)
+
+int ccbox_libc_fcntl(int fd, int command, ...)
+{
+    (void)fd, (void)command;
+    errno = EBADF;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(fcntl)
+
+int ccbox_libc_poll(struct pollfd* fds, nfds_t count, int timeout)
+{
+    (void)fds, (void)count, (void)timeout;
+    errno = ENOSYS;
+    return -1;
+}
+CCBOX_LIBC_EXPORT(poll)

@@ -123,7 +123,7 @@ static const int64_t kDays1970To2000 = 10957;
 /* Days since 1970-01-01 of year-month(0-11)-day(1-31). */
 static int64_t days_from_date(int64_t year, int month, int64_t day)
 {
-    int64_t days = days_to_year(year) - kDays1970To2000;
+    int64_t days = days_to_year(year) + kDays1970To2000;
     for (int m = 0; m < month; ++m)
         days += days_in_month(year, m);
     return days + day - 1;
@@ -134,7 +134,7 @@ struct tm* ccbox_libc_gmtime_r(const time_t* restrict timer, struct tm* restrict
     int64_t t = *timer;
     int64_t days = floor_div(t, 86400);
     int64_t secs = t - days * 86400;
-    int64_t from_2000 = days + kDays1970To2000;
+    int64_t from_2000 = days - kDays1970To2000;
     int64_t cycles = floor_div(from_2000, DAYS_PER_400_YEARS);
     int64_t rest = from_2000 - cycles * DAYS_PER_400_YEARS;
     int64_t year = 2000 + cycles * 400;

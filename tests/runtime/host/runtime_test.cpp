@@ -306,7 +306,8 @@ TEST_P(Runtime, LoaderRefusals) {
         return path;
     };
     auto find = [](const std::vector<uint8_t>& bytes, const std::string& text) {
-        auto it = std::search(bytes.begin(), bytes.end(), text.begin(), text.end());
+        const std::vector<uint8_t> needle(text.begin(), text.end());
+        auto it = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end());
         return static_cast<size_t>(it - bytes.begin());
     };
     {
@@ -357,16 +358,19 @@ TEST_P(Runtime, LoaderRefusals) {
 INSTANTIATE_TEST_SUITE_P(Backends, Runtime, ::testing::ValuesIn(ccbox::test::backends_under_test()),
                          ccbox::test::backend_param_name);
 
-INSTANTIATE_TEST_SUITE_P(
-    Faults, RuntimeFault,
-    ::testing::Combine(::testing::ValuesIn(ccbox::test::backends_under_test()),
-                       ::testing::Values(RT_FAULT_NULL, RT_FAULT_ABORT, RT_FAULT_RECURSION, RT_FAULT_ASSERT,
-                                         RT_FAULT_ILLEGAL_INSTRUCTION, RT_FAULT_PURE_VIRTUAL, RT_FAULT_STACK_SMASH)),
-    [](const ::testing::TestParamInfo<std::tuple<Backend, int>>& info) {
-        static const char* kNames[] = {"null", "abort", "recursion", "assert", "ud2", "syscall", "pure_virtual",
-                                       "stack_smash"};
-        return ccbox::test::backend_name(std::get<0>(info.param)) + "_" + kNames[std::get<1>(info.param)];
-    });
+using FaultParam = std::tuple<Backend, int>;
+std::string fault_name(const ::testing::TestParamInfo<FaultParam>& info) {
+    static const char* kNames[] = {"null", "abort", "recursion", "assert", "ud2", "syscall", "pure_virtual",
+                                   "stack_smash"};
+    return ccbox::test::backend_name(std::get<0>(info.param)) + "_" + kNames[std::get<1>(info.param)];
+}
+
+INSTANTIATE_TEST_SUITE_P(Faults, RuntimeFault,
+                         ::testing::Combine(::testing::ValuesIn(ccbox::test::backends_under_test()),
+                                            ::testing::Values(RT_FAULT_NULL, RT_FAULT_ABORT, RT_FAULT_RECURSION,
+                                                              RT_FAULT_ASSERT, RT_FAULT_ILLEGAL_INSTRUCTION,
+                                                              RT_FAULT_PURE_VIRTUAL, RT_FAULT_STACK_SMASH)),
+                         fault_name);
 
 // MRENCLAVE does not depend on the backend, and equals what `ccbox inspect` says.
 TEST(RuntimeBackends, SameMrenclaveInEveryBackend) {

@@ -1,0 +1,137 @@
+// Properties of the generated text (which files, ids, tables, signatures); whether it
+// compiles is checked by the edl_compile.* tests.
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using edl_unit::compile;
+using edl_unit::Source;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+const char* kEdl = R"(enclave {
+    include "types.h"
+    struct S { size_t n; [count=n] int* p; };
+    trusted {
+        public int add(int a, int b);
+        int secret([in, size=len] const uint8_t* buf, size_t len);
+        public void take([in, out, count=1] S* s) transition_using_threads;
+    };
+    untrusted {
+        void log([in, string] const char* msg) allow(secret, add);
+        long now(void) propagate_errno;
+    };
+};)";
+
+TEST(Generation, FiveFilesForBothSides) {
+    auto r = compile(kEdl);
+    ASSERT_TRUE(r.ok) << r.messages();
+    std::vector<std::string> names;
+    for (const auto& f : r.files)
+        names.push_back(f.name + (f.trusted_side ? " t" : " u"));
+    EXPECT_EQ(names, (std::vector<std::string>{"t_args.h t", "t_t.h t", "t_t.c t", "t_args.h u", "t_u.h u", "t_u.c u"}));
+}
+
+TEST(Generation, SidesAndHeaderOnly) {
+    Source s;
+    s.main = kEdl;
+    s.untrusted = false;
+    auto t = compile(s);
+    ASSERT_EQ(t.files.size(), 3u);
+    EXPECT_TRUE(t.file("t_u.c").empty());
+    s.untrusted = true;
+    s.trusted = false;
+    s.header_only = true;
+    auto u = compile(s);
+    ASSERT_EQ(u.files.size(), 2u);
+    EXPECT_FALSE(u.file("t_u.h").empty());
+}
+
+TEST(Generation, ArgsHeaderHasTypesIncludesAndTwoIdSpaces) {
+    auto r = compile(kEdl);
+    std::string args = r.file("t_args.h");
+    EXPECT_TRUE(contains(args, "#include \"types.h\""));
+    EXPECT_TRUE(contains(args, "typedef struct S {"));
+    EXPECT_TRUE(contains(args, "    int* p;"));
+    EXPECT_TRUE(contains(args, "t_fcn_id_add = 0,"));
+    EXPECT_TRUE(contains(args, "t_fcn_id_secret = 1,"));
+    EXPECT_TRUE(contains(args, "t_fcn_id_take = 2,"));
+    EXPECT_TRUE(contains(args, "t_ecall_count = 3"));
+    EXPECT_TRUE(contains(args, "t_fcn_id_log = 0,"));
+    EXPECT_TRUE(contains(args, "t_fcn_id_now = 1,"));
+    EXPECT_TRUE(contains(args, "t_ocall_count = 2"));
+}
+
+TEST(Generation, Signatures) {
+    auto r = compile(kEdl);
+    std::string u = r.file("t_u.h"), t = r.file("t_t.h");
+    EXPECT_TRUE(contains(u, "ccbox_result_t add(ccbox_enclave_t* enclave, int* retval, int a, int b);"));
+    EXPECT_TRUE(contains(u, "ccbox_result_t take(ccbox_enclave_t* enclave, S* s);"));
+    EXPECT_TRUE(contains(u, "void log(const char* msg);"));
+    EXPECT_TRUE(contains(u, "long now(void);"));
+    EXPECT_TRUE(contains(u, "ccbox_result_t ccbox_create_t_enclave(const char* path, uint32_t flags, "
+                            "const ccbox_enclave_setting_t* settings,"));
+    EXPECT_TRUE(contains(u, "extern const ccbox_ocall_func_t t_ocall_function_table[];"));
+    EXPECT_TRUE(contains(t, "int add(int a, int b);"));
+    EXPECT_TRUE(contains(t, "int secret(const uint8_t* buf, size_t len);  /* private */"));
+    EXPECT_TRUE(contains(t, "ccbox_result_t now(long* retval);"));
+    EXPECT_TRUE(contains(t, "ccbox_result_t log(const char* msg);"));
+    EXPECT_TRUE(contains(t, "#include <ccbox/enclave.h>"));
+    EXPECT_TRUE(contains(u, "#include <ccbox/host.h>"));
+    EXPECT_TRUE(contains(u, "extern \"C\" {"));
+}
+
+TEST(Generation, ProxyParameterNamesDoNotCollide) {
+    auto r = compile("enclave { trusted { public int f(int enclave, int retval); }; };");
+    ASSERT_TRUE(r.ok) << r.messages();
+    EXPECT_TRUE(contains(r.file("t_u.h"),
+                         "ccbox_result_t f(ccbox_enclave_t* _ccb_enclave, int* _ccb_retval, int enclave, int retval);"));
+}
+
+TEST(Generation, EnclaveTables) {
+    auto r = compile(kEdl);
+    std::string c = r.file("t_t.c");
+    EXPECT_TRUE(contains(c, "{_ccb_recv_add, CCBOX_ECALL_FLAG_PUBLIC, \"add\"},"));
+    EXPECT_TRUE(contains(c, "{_ccb_recv_secret, 0u, \"secret\"},"));
+    EXPECT_TRUE(contains(c, "const size_t ccbox_ecall_table_size = 3;"));
+    EXPECT_TRUE(contains(c, "static const uint32_t _ccb_allow_log[] = {t_fcn_id_secret, t_fcn_id_add};"));
+    EXPECT_TRUE(contains(c, "{NULL, 0u, \"now\"},"));
+    EXPECT_TRUE(contains(c, "const size_t ccbox_ocall_table_size = 2;"));
+    EXPECT_TRUE(contains(c, "ccbox_allocate_ocall_buffer"));
+    EXPECT_TRUE(contains(c, "errno = _ccb_e;"));
+    EXPECT_TRUE(contains(r.file("t_u.c"), "_ccb_e = errno;"));
+}
+
+TEST(Generation, EmptyEdlStillHasTables) {
+    auto r = compile("enclave { };");
+    ASSERT_TRUE(r.ok);
+    std::string c = r.file("t_t.c");
+    EXPECT_TRUE(contains(c, "const ccbox_ecall_info_t ccbox_ecall_table[] = {"));
+    EXPECT_TRUE(contains(c, "const size_t ccbox_ecall_table_size = 0;"));
+    EXPECT_TRUE(contains(c, "const size_t ccbox_ocall_table_size = 0;"));
+    EXPECT_TRUE(contains(r.file("t_u.c"), "ccbox_create_enclave(path, flags, settings, setting_count, NULL, 0u, enclave)"));
+}
+
+TEST(Generation, ReceiverChecksEverythingItIsGiven) {
+    auto r = compile(kEdl);
+    std::string c = r.file("t_t.c");
+    EXPECT_TRUE(contains(c, "ccbox_safe_mul((size_t)(_ccb_v_len), 1u, &_ccb_len_buf)"));
+    EXPECT_TRUE(contains(c, "if (_ccb_d != (uint64_t)_ccb_len_buf)"));
+    EXPECT_TRUE(contains(c, "if (_ccb_take(_ccb_in_size, &_ccb_cur, _ccb_len_buf, &_ccb_o))"));
+    EXPECT_TRUE(contains(c, "if (_ccb_cur != _ccb_in_size)"));
+    EXPECT_TRUE(contains(c, "_ccb_chk_S("));
+    EXPECT_TRUE(contains(c, "_ccb_scr_S("));
+}
+
+TEST(Generation, IdenticalInputGivesIdenticalOutput) {
+    auto a = compile(kEdl), b = compile(kEdl);
+    ASSERT_EQ(a.files.size(), b.files.size());
+    for (size_t i = 0; i < a.files.size(); ++i)
+        EXPECT_EQ(a.files[i].contents, b.files[i].contents);
+}
+
+}  // namespace

@@ -1,0 +1,238 @@
+// Sealing and local attestation in every backend (issue "Sealing and local attestation").
+#include "enclave_test_support.hpp"
+#include "identity_test_u.h"
+#include "test_support.hpp"
+
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+namespace {
+
+using ccbox::test::Backend;
+using Bytes = std::vector<uint8_t>;
+
+std::string image(const std::string& name) { return ccbox::test::built_file("identity/" + name); }
+
+struct Enclave {
+    ccbox_enclave_t* e = nullptr;
+    ccbox_result_t created = CCBOX_UNEXPECTED;
+    Enclave(Backend backend, const std::string& path, const ccbox_enclave_setting_t* settings = nullptr) {
+        created = ccbox_create_identity_test_enclave(path.c_str(), ccbox::test::create_flags(backend),
+                                                     settings ? settings : ccbox::test::platform_settings(), 1, &e);
+    }
+    ~Enclave() {
+        if (e)
+            ccbox_terminate_enclave(e);
+    }
+    operator ccbox_enclave_t*() const { return e; }
+};
+
+int seal(ccbox_enclave_t* e, int policy, const Bytes& data, Bytes* blob, const Bytes& aad = {}) {
+    blob->assign(data.size() + 1024, 0);
+    size_t size = 0;
+    int r = -1;
+    EXPECT_EQ(id_seal(e, &r, policy, data.data(), data.size(), aad.data(), aad.size(), blob->data(), blob->size(), &size),
+              CCBOX_OK);
+    blob->resize(r == CCBOX_OK ? size : 0);
+    return r;
+}
+
+int unseal(ccbox_enclave_t* e, const Bytes& blob, Bytes* data, const Bytes& aad = {}) {
+    data->assign(blob.size() + 16, 0);
+    size_t size = 0;
+    int r = -1;
+    ccbox_result_t call = id_unseal(e, &r, blob.data(), blob.size(), aad.data(), aad.size(), data->data(),
+                                    data->size(), &size);
+    EXPECT_EQ(call, CCBOX_OK);
+    data->resize(r == CCBOX_OK ? size : 0);
+    return r;
+}
+
+const Bytes kSecret = {'t', 'o', 'p', ' ', 's', 'e', 'c', 'r', 'e', 't', 0, 1, 2, 3};
+
+class Sealing : public ::testing::TestWithParam<Backend> {
+protected:
+    Backend backend() const { return GetParam(); }
+};
+
+TEST_P(Sealing, SurvivesTerminationAndPlatformRestart) {
+    Bytes unique, product, aad = {'c', 't', 'x'};
+    {
+        Enclave a(backend(), image("identity_enclave.signed"));
+        ASSERT_EQ(a.created, CCBOX_OK) << ccbox_get_last_error();
+        ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_UNIQUE, kSecret, &unique, aad), CCBOX_OK);
+        ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &product), CCBOX_OK);
+    }
+    Bytes plain;
+    {
+        Enclave again(backend(), image("identity_enclave.signed"));
+        ASSERT_EQ(unseal(again, unique, &plain, aad), CCBOX_OK);
+        EXPECT_EQ(plain, kSecret);
+        EXPECT_NE(unseal(again, unique, &plain, Bytes{'x'}), CCBOX_OK) << "the aad is authenticated";
+    }
+    ccbox::test::stop_test_platform();  // the next isolated enclave starts it again
+    Enclave restarted(backend(), image("identity_enclave.signed"));
+    ASSERT_EQ(restarted.created, CCBOX_OK);
+    ASSERT_EQ(unseal(restarted, product, &plain), CCBOX_OK);
+    EXPECT_EQ(plain, kSecret);
+}
+
+TEST_P(Sealing, PoliciesSignersAndSecurityVersions) {
+    Enclave a(backend(), image("identity_enclave.signed"));        // signer 1, SVN 1
+    Enclave b(backend(), image("identity_enclave_b.signed"));      // other MRENCLAVE, signer 1, SVN 1
+    Enclave other(backend(), image("identity_enclave_b.signer2.signed"));  // other MRENCLAVE, signer 2
+    Enclave resigned(backend(), image("identity_enclave.signer2.signed"));  // same MRENCLAVE, signer 2
+    Enclave newer(backend(), image("identity_enclave.svn2.signed"));     // same MRENCLAVE, signer 1, SVN 2
+    for (auto* e : {&a, &b, &other, &resigned, &newer})
+        ASSERT_EQ(e->created, CCBOX_OK) << ccbox_get_last_error();
+
+    Bytes unique, product, plain;
+    ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_UNIQUE, kSecret, &unique), CCBOX_OK);
+    ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &product), CCBOX_OK);
+
+    EXPECT_EQ(unseal(b, product, &plain), CCBOX_OK) << "same signer: MRSIGNER policy unseals";
+    EXPECT_EQ(plain, kSecret);
+    EXPECT_NE(unseal(b, unique, &plain), CCBOX_OK) << "other MRENCLAVE: MRENCLAVE policy fails";
+    EXPECT_NE(unseal(other, product, &plain), CCBOX_OK) << "other signer fails on MRSIGNER data";
+    EXPECT_NE(unseal(other, unique, &plain), CCBOX_OK) << "and on MRENCLAVE data";
+    // As on SGX, an MRENCLAVE-policy key does not depend on the signer: the very same enclave
+    // re-signed by someone else is still the same enclave. MRSIGNER data stays out of reach.
+    EXPECT_EQ(unseal(resigned, unique, &plain), CCBOX_OK);
+    EXPECT_NE(unseal(resigned, product, &plain), CCBOX_OK);
+
+    EXPECT_EQ(unseal(newer, product, &plain), CCBOX_OK) << "a higher ISVSVN unseals data of a lower one";
+    EXPECT_EQ(plain, kSecret);
+    Bytes from_newer;
+    ASSERT_EQ(seal(newer, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &from_newer), CCBOX_OK);
+    EXPECT_EQ(unseal(a, from_newer, &plain), CCBOX_INVALID_ISVSVN) << "a lower ISVSVN cannot";
+}
+
+TEST_P(Sealing, AnotherPlatformCannotUnseal) {
+    Bytes unique, product, plain;
+    {
+        Enclave a(backend(), image("identity_enclave.signed"));
+        ASSERT_EQ(a.created, CCBOX_OK);
+        ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_UNIQUE, kSecret, &unique), CCBOX_OK);
+        ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &product), CCBOX_OK);
+    }
+    ccbox::test::TempDir other_dir;
+    ccbox_enclave_setting_platform_t platform{nullptr, other_dir.path().c_str()};
+    ccbox_enclave_setting_t setting{};
+    setting.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
+    setting.u.platform = &platform;
+    {
+        Enclave elsewhere(backend(), image("identity_enclave.signed"), &setting);
+        ASSERT_EQ(elsewhere.created, CCBOX_OK) << ccbox_get_last_error();
+        EXPECT_EQ(unseal(elsewhere, unique, &plain), CCBOX_VERIFY_FAILED);
+        EXPECT_EQ(unseal(elsewhere, product, &plain), CCBOX_VERIFY_FAILED);
+    }
+    // The other platform (if one was started for it) goes away with its directory.
+    (void)ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "stop", "--state-dir", other_dir.path().string()});
+}
+
+TEST_P(Sealing, EveryByteChangeAndEveryTruncationIsRejected) {
+    Enclave a(backend(), image("identity_enclave.signed"));
+    ASSERT_EQ(a.created, CCBOX_OK);
+    Bytes blob, plain;
+    ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &blob, Bytes{'a', 'a', 'd'}), CCBOX_OK);
+    ASSERT_EQ(blob.size(), 568 + kSecret.size());
+    for (size_t i = 0; i < blob.size(); ++i) {
+        Bytes changed = blob;
+        changed[i] ^= static_cast<uint8_t>(1u << (i % 8));
+        int r = unseal(a, changed, &plain, Bytes{'a', 'a', 'd'});
+        EXPECT_NE(r, CCBOX_OK) << "byte " << i;
+        EXPECT_TRUE(plain.empty()) << "byte " << i;
+    }
+    for (size_t size = 0; size < blob.size(); ++size) {
+        Bytes truncated(blob.begin(), blob.begin() + static_cast<long>(size));
+        EXPECT_NE(unseal(a, truncated, &plain, Bytes{'a', 'a', 'd'}), CCBOX_OK) << "size " << size;
+    }
+    Bytes longer = blob;
+    longer.push_back(0);
+    EXPECT_NE(unseal(a, longer, &plain, Bytes{'a', 'a', 'd'}), CCBOX_OK);
+    EXPECT_EQ(unseal(a, blob, &plain, Bytes{'a', 'a', 'd'}), CCBOX_OK) << "the original still unseals";
+}
+
+TEST_P(Sealing, SealKeysReproduceFromTheirKeyInfo) {
+    Enclave a(backend(), image("identity_enclave.signed"));
+    ASSERT_EQ(a.created, CCBOX_OK);
+    uint8_t key[16], info[512], again[16], other[16], other_info[512];
+    int r = -1;
+    ASSERT_EQ(id_seal_key(a, &r, CCBOX_SEAL_POLICY_UNIQUE, key, info), CCBOX_OK);
+    ASSERT_EQ(r, CCBOX_OK);
+    ASSERT_EQ(id_seal_key_again(a, &r, info, again), CCBOX_OK);
+    ASSERT_EQ(r, CCBOX_OK);
+    EXPECT_EQ(std::memcmp(key, again, 16), 0);
+    ASSERT_EQ(id_seal_key(a, &r, CCBOX_SEAL_POLICY_UNIQUE, other, other_info), CCBOX_OK);
+    EXPECT_NE(std::memcmp(key, other, 16), 0) << "a fresh KEYID gives a fresh key";
+    info[0] = 3;  // ask for a REPORT key through the seal-key API
+    ASSERT_EQ(id_seal_key_again(a, &r, info, again), CCBOX_OK);
+    EXPECT_EQ(r, CCBOX_INVALID_KEYNAME);
+}
+
+TEST_P(Sealing, LocalAttestation) {
+    Enclave a(backend(), image("identity_enclave.signed"));
+    Enclave b(backend(), image("identity_enclave_b.signed"));
+    Enclave c(backend(), image("identity_enclave.signer2.signed"));
+    for (auto* e : {&a, &b, &c})
+        ASSERT_EQ(e->created, CCBOX_OK);
+
+    // B's TARGETINFO, as B states it and as the host derives it: the same.
+    uint8_t b_target[512];
+    int r = -1;
+    ASSERT_EQ(id_target_info(b, &r, b_target), CCBOX_OK);
+    ASSERT_EQ(r, CCBOX_OK);
+    ccbox_target_info_t from_host;
+    ASSERT_EQ(ccbox_get_enclave_target_info(b, &from_host), CCBOX_OK);
+    EXPECT_EQ(std::memcmp(b_target, from_host.bytes, 512), 0);
+
+    uint8_t data[64];
+    for (int i = 0; i < 64; ++i)
+        data[i] = static_cast<uint8_t>(i * 3);
+    uint8_t report[432];
+    ASSERT_EQ(id_report(a, &r, b_target, data, report), CCBOX_OK);
+    ASSERT_EQ(r, CCBOX_OK);
+
+    uint8_t mrenclave[32], mrsigner[32], seen_data[64];
+    ASSERT_EQ(id_verify_report(b, &r, report, mrenclave, mrsigner, seen_data), CCBOX_OK);
+    ASSERT_EQ(r, CCBOX_OK) << "B verifies A's report";
+    ccbox_enclave_identity_t a_id;
+    ASSERT_EQ(ccbox_get_enclave_identity(a, &a_id), CCBOX_OK);
+    EXPECT_EQ(std::memcmp(mrenclave, a_id.mrenclave, 32), 0);
+    EXPECT_EQ(std::memcmp(mrsigner, a_id.mrsigner, 32), 0);
+    EXPECT_EQ(std::memcmp(seen_data, data, 64), 0);
+
+    ccbox_report_identity_t parsed;
+    ASSERT_EQ(ccbox_parse_report(report, sizeof report, &parsed), CCBOX_OK) << "the host can decode it";
+    EXPECT_EQ(std::memcmp(parsed.unique_id, a_id.mrenclave, 32), 0);
+    ccbox_target_info_t a_target;
+    ASSERT_EQ(ccbox_get_target_info_of_report(report, sizeof report, &a_target), CCBOX_OK);
+    ccbox_target_info_t a_direct;
+    ASSERT_EQ(ccbox_get_enclave_target_info(a, &a_direct), CCBOX_OK);
+    EXPECT_EQ(std::memcmp(a_target.bytes, a_direct.bytes, 512), 0);
+
+    // A report targeted at C does not verify in B.
+    uint8_t c_target[512], for_c[432];
+    ASSERT_EQ(id_target_info(c, &r, c_target), CCBOX_OK);
+    ASSERT_EQ(id_report(a, &r, c_target, data, for_c), CCBOX_OK);
+    ASSERT_EQ(id_verify_report(b, &r, for_c, mrenclave, mrsigner, seen_data), CCBOX_OK);
+    EXPECT_EQ(r, CCBOX_VERIFY_FAILED_AES_CMAC_MISMATCH);
+    ASSERT_EQ(id_verify_report(c, &r, for_c, mrenclave, mrsigner, seen_data), CCBOX_OK);
+    EXPECT_EQ(r, CCBOX_OK) << "but does in C";
+
+    // Any modified byte of the report fails in B.
+    for (size_t i = 0; i < sizeof report; i += 7) {
+        uint8_t changed[432];
+        std::memcpy(changed, report, sizeof changed);
+        changed[i] ^= 0x80;
+        ASSERT_EQ(id_verify_report(b, &r, changed, mrenclave, mrsigner, seen_data), CCBOX_OK);
+        EXPECT_NE(r, CCBOX_OK) << "byte " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Sealing, ::testing::ValuesIn(ccbox::test::backends_under_test()),
+                         ccbox::test::backend_param_name);
+
+}  // namespace

@@ -1,0 +1,426 @@
+// The isolated backend's promises (issue "Isolated enclaves"): the host cannot read or write
+// enclave memory, enclave code cannot touch the machine, enclave processes never outlive
+// their host or platform, EPC is accounted, and the platform survives garbage.
+#include "enclave_test_support.hpp"
+#include "host/isolated/platform_client.hpp"
+#include "runtime_test_u.h"
+#include "test_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <grp.h>
+#include <pwd.h>
+#include <sstream>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+// OCALLs of runtime_test.edl (unused here but part of its table).
+extern "C" void host_empty(void) {}
+extern "C" void host_log(const char*) {}
+extern "C" void host_wait_for_release(void) {}
+extern "C" int host_nested(int) { return 0; }
+
+namespace {
+
+namespace fs = std::filesystem;
+using ccbox::test::TempDir;
+
+std::string image(const std::string& name) { return ccbox::test::built_file("runtime/" + name); }
+
+ccbox_enclave_setting_t settings_for(ccbox_enclave_setting_platform_t* platform) {
+    ccbox_enclave_setting_t s{};
+    s.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
+    s.u.platform = platform;
+    return s;
+}
+
+ccbox_result_t create(const std::string& path, const ccbox_enclave_setting_t* settings, ccbox_enclave_t** e) {
+    return ccbox_create_runtime_test_enclave(path.c_str(), CCBOX_ENCLAVE_FLAG_ISOLATED, settings, 1, e);
+}
+
+bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+
+bool wait_until_gone(pid_t pid, int seconds) {
+    for (int i = 0; i < seconds * 50; ++i) {
+        if (!process_alive(pid))
+            return true;
+        ::usleep(20000);
+    }
+    return false;
+}
+
+// A platform of its own for the tests that stop it or change its SKU.
+struct OwnPlatform {
+    TempDir dir;
+    ccbox_enclave_setting_platform_t platform{nullptr, nullptr};
+    ccbox_enclave_setting_t setting{};
+    explicit OwnPlatform(const std::vector<std::string>& start = {}) {
+        platform.state_dir = dir.path().c_str();
+        setting = settings_for(&platform);
+        if (!start.empty()) {
+            std::vector<std::string> argv{ccbox::test::ccbox_tool(), "platform", "start", "--state-dir",
+                                          dir.path().string()};
+            argv.insert(argv.end(), start.begin(), start.end());
+            auto r = ccbox::test::run(argv);
+            EXPECT_EQ(r.exit_code, 0) << r.err;
+        }
+    }
+    ~OwnPlatform() { (void)ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "stop", "--state-dir", dir.path().string()}); }
+    nlohmann::json status() {
+        auto r = ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "status", "--json", "--state-dir",
+                                   dir.path().string()});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out);
+    }
+};
+
+// ---------------------------------------------------------------- isolation
+
+// Everything the unprivileged host learns, sent back to the test through a pipe.
+struct Observations {
+    int created = -1;
+    int vm_read_errno = 0, vm_write_errno = 0, proc_mem_errno = 0, ptrace_errno = 0;
+    int secret_found_before = -1, secret_found_after = -1, still_works = -1;
+};
+
+// A copy of every readable memory of this process that could hold data: anonymous
+// mappings, heap, stacks and the arena (a memfd). Files mapped from disk are left out
+// (reading past their end would fault, and they hold no runtime data).
+std::vector<uint8_t> snapshot_memory() {
+    std::ifstream maps("/proc/self/maps");
+    std::vector<std::pair<unsigned long, unsigned long>> ranges;
+    std::string line;
+    while (std::getline(maps, line)) {
+        unsigned long start, end;
+        char perms[5];
+        if (std::sscanf(line.c_str(), "%lx-%lx %4s", &start, &end, perms) != 3 || perms[0] != 'r')
+            continue;
+        if (line.find("[vvar") != std::string::npos || line.find("[vsyscall]") != std::string::npos)
+            continue;  // kernel pages that fault when read
+        const size_t slash = line.find('/');
+        if (slash != std::string::npos && line.find("/memfd:") == std::string::npos)
+            continue;  // a file
+        ranges.emplace_back(start, end);
+    }
+    size_t total = 0;
+    for (auto [start, end] : ranges)
+        total += end - start;
+    std::vector<uint8_t> out;
+    out.reserve(total + (64 << 20));  // no reallocation while copying (the copy lives in memory too)
+    for (auto [start, end] : ranges) {
+        const auto* p = reinterpret_cast<const uint8_t*>(start);
+        out.insert(out.end(), p, p + (end - start));
+    }
+    return out;
+}
+
+void unprivileged_host(const std::string& state_dir, int report_fd) {
+    Observations o;
+    ccbox_enclave_setting_platform_t platform{nullptr, state_dir.c_str()};
+    ccbox_enclave_setting_t settings = settings_for(&platform);
+    ccbox_enclave_t* e = nullptr;
+    o.created = create(image("runtime_enclave.signed"), &settings, &e);
+    if (o.created == CCBOX_OK) {
+        ccbox_enclave_identity_t id;
+        ccbox_get_enclave_identity(e, &id);
+        rt_make_secret(e);
+        uint8_t probe[64];
+        struct iovec local {probe, sizeof probe};
+        struct iovec remote {reinterpret_cast<void*>(id.enclave_base), sizeof probe};
+        errno = 0;
+        if (process_vm_readv(id.process_id, &local, 1, &remote, 1, 0) < 0)
+            o.vm_read_errno = errno;
+        errno = 0;
+        if (process_vm_writev(id.process_id, &local, 1, &remote, 1, 0) < 0)
+            o.vm_write_errno = errno;
+        std::string mem = "/proc/" + std::to_string(id.process_id) + "/mem";
+        int fd = ::open(mem.c_str(), O_RDWR);
+        o.proc_mem_errno = fd < 0 ? errno : 0;
+        if (fd >= 0)
+            ::close(fd);
+        errno = 0;
+        if (::ptrace(PTRACE_ATTACH, id.process_id, nullptr, nullptr) < 0)
+            o.ptrace_errno = errno;
+        else
+            ::ptrace(PTRACE_DETACH, id.process_id, nullptr, nullptr);
+
+        // Before the enclave hands it out, its secret is nowhere in this process's memory
+        // (the arena included): snapshot every readable mapping, then ask for the secret and
+        // look for it in the snapshot. Then check that the search finds it once revealed.
+        std::vector<uint8_t> snapshot = snapshot_memory();
+        uint8_t secret[32] = {};
+        ccbox_result_t reveal = rt_reveal_secret(e, secret);
+        o.secret_found_before =
+            std::search(snapshot.begin(), snapshot.end(), secret, secret + 32) != snapshot.end() ? 1 : 0;
+        std::vector<uint8_t> after = snapshot_memory();
+        o.secret_found_after =
+            reveal == CCBOX_OK && std::search(after.begin(), after.end(), secret, secret + 32) != after.end() ? 1 : 0;
+        int sum = 0;
+        o.still_works = rt_add(e, &sum, 2, 3) == CCBOX_OK && sum == 5;
+        ccbox_terminate_enclave(e);
+    }
+    (void)!::write(report_fd, &o, sizeof o);
+}
+
+TEST(Isolation, AnUnprivilegedHostCannotReadOrWriteEnclaveMemory) {
+    TempDir dir;
+    struct passwd* nobody = ::getpwnam("nobody");
+    ASSERT_NE(nobody, nullptr);
+    const std::string state = (dir.path() / "state").string();
+    fs::create_directory(state);
+    ASSERT_EQ(::chown(dir.path().c_str(), nobody->pw_uid, nobody->pw_gid), 0);
+    ASSERT_EQ(::chown(state.c_str(), nobody->pw_uid, nobody->pw_gid), 0);
+    ::chmod(state.c_str(), 0700);
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::close(pipe_fds[0]);
+        // Drop every privilege: the host is an ordinary user process.
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(nobody->pw_gid, nobody->pw_gid, nobody->pw_gid) != 0 ||
+            ::setresuid(nobody->pw_uid, nobody->pw_uid, nobody->pw_uid) != 0)
+            ::_exit(3);
+        ::setenv("HOME", state.c_str(), 1);
+        unprivileged_host(state, pipe_fds[1]);
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    Observations o;
+    ssize_t n = ::read(pipe_fds[0], &o, sizeof o);
+    ::close(pipe_fds[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_EQ(n, static_cast<ssize_t>(sizeof o)) << "the unprivileged host did not report (exit " << status << ")";
+    ASSERT_EQ(o.created, CCBOX_OK) << "the unprivileged host created an isolated enclave";
+    EXPECT_NE(o.vm_read_errno, 0) << "process_vm_readv must fail";
+    EXPECT_NE(o.vm_write_errno, 0) << "process_vm_writev must fail";
+    EXPECT_NE(o.proc_mem_errno, 0) << "/proc/PID/mem must not open";
+    EXPECT_NE(o.ptrace_errno, 0) << "ptrace attach must fail";
+    EXPECT_EQ(o.secret_found_before, 0) << "the secret is not in host memory or the arena before it is revealed";
+    EXPECT_EQ(o.secret_found_after, 1) << "and is found once the enclave hands it out (the scan works)";
+    EXPECT_EQ(o.still_works, 1) << "the enclave is unharmed";
+    (void)ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "stop", "--state-dir", state});
+}
+
+// ---------------------------------------------------------------- containment
+
+TEST(Containment, ARawSystemCallKillsTheEnclave) {
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e), CCBOX_OK)
+        << ccbox_get_last_error();
+    ccbox_enclave_identity_t id;
+    ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
+    EXPECT_EQ(rt_fault(e, RT_FAULT_SYSCALL), CCBOX_ENCLAVE_ABORTED);
+    int sum = 0;
+    EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_ENCLAVE_ABORTED);
+    EXPECT_TRUE(wait_until_gone(id.process_id, 10)) << "seccomp killed the enclave process";
+    ccbox_terminate_enclave(e);
+}
+
+TEST(Containment, KillingTheHostLeavesNoEnclaveProcess) {
+    int pipe_fds[2];
+    ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+    pid_t host = ::fork();
+    if (host == 0) {
+        ::close(pipe_fds[0]);
+        ccbox_enclave_t* e = nullptr;
+        int pid = -1;
+        if (create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e) == CCBOX_OK) {
+            ccbox_enclave_identity_t id;
+            ccbox_get_enclave_identity(e, &id);
+            pid = id.process_id;
+        }
+        (void)!::write(pipe_fds[1], &pid, sizeof pid);
+        ::pause();
+        ::_exit(0);
+    }
+    ::close(pipe_fds[1]);
+    int enclave_pid = -1;
+    ASSERT_EQ(::read(pipe_fds[0], &enclave_pid, sizeof enclave_pid), static_cast<ssize_t>(sizeof enclave_pid));
+    ::close(pipe_fds[0]);
+    ASSERT_GT(enclave_pid, 0);
+    EXPECT_TRUE(process_alive(enclave_pid));
+    ::kill(host, SIGKILL);
+    ::waitpid(host, nullptr, 0);
+    EXPECT_TRUE(wait_until_gone(enclave_pid, 10)) << "the enclave process outlived its host";
+}
+
+TEST(Containment, KillingTheEnclaveProcessFailsItsCallsCleanly) {
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e), CCBOX_OK);
+    ccbox_enclave_identity_t id;
+    ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
+    int sum = 0;
+    ASSERT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK);
+    ASSERT_EQ(::kill(id.process_id, SIGKILL), 0);
+    ASSERT_TRUE(wait_until_gone(id.process_id, 10));
+    EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_ENCLAVE_ABORTED);
+    EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_ENCLAVE_ABORTED);
+    EXPECT_EQ(ccbox_terminate_enclave(e), CCBOX_OK);
+}
+
+TEST(Containment, StoppingThePlatformAbortsItsEnclaves) {
+    OwnPlatform platform;
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), &platform.setting, &e), CCBOX_OK) << ccbox_get_last_error();
+    ccbox_enclave_identity_t id;
+    ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
+    int sum = 0;
+    ASSERT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK);
+    auto stopped = ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "stop", "--state-dir",
+                                     platform.dir.path().string()});
+    ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
+    EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_ENCLAVE_ABORTED);
+    EXPECT_TRUE(wait_until_gone(id.process_id, 10));
+    EXPECT_EQ(ccbox_terminate_enclave(e), CCBOX_OK);
+}
+
+// ---------------------------------------------------------------- EPC accounting
+
+TEST(Epc, AccountsEveryEnclaveOnADC1sV2AndRefusesWhatDoesNotFit) {
+    OwnPlatform platform({"--sku", "DC1s_v2"});
+    auto status = platform.status();
+    ASSERT_EQ(status["sku"], "DC1s_v2");
+    ASSERT_EQ(status["epc_capacity_bytes"], 28u << 20);
+    const std::string big = image("runtime_enclave.8mib.signed");  // about 8 MiB of EPC
+    std::vector<ccbox_enclave_t*> enclaves;
+    for (int i = 0; i < 3; ++i) {
+        ccbox_enclave_t* e = nullptr;
+        ASSERT_EQ(create(big, &platform.setting, &e), CCBOX_OK) << ccbox_get_last_error();
+        enclaves.push_back(e);
+    }
+    status = platform.status();
+    ASSERT_EQ(status["enclaves"].size(), 3u);
+    uint64_t sum = 0;
+    for (const auto& e : status["enclaves"]) {
+        EXPECT_GT(e["epc_pages"].get<uint64_t>(), 7u << 8) << "each accounts about 8 MiB";
+        sum += e["epc_bytes"].get<uint64_t>();
+    }
+    EXPECT_EQ(status["epc_used_bytes"].get<uint64_t>(), sum);
+    EXPECT_LT(sum, 28u << 20);
+
+    ccbox_enclave_t* one_more = nullptr;
+    EXPECT_EQ(create(big, &platform.setting, &one_more), CCBOX_OUT_OF_EPC);
+    EXPECT_NE(std::string(ccbox_get_last_error()).find("EPC pages"), std::string::npos) << ccbox_get_last_error();
+    EXPECT_EQ(one_more, nullptr);
+
+    ASSERT_EQ(ccbox_terminate_enclave(enclaves.back()), CCBOX_OK);
+    enclaves.pop_back();
+    status = platform.status();
+    EXPECT_EQ(status["enclaves"].size(), 2u);
+    EXPECT_LT(status["epc_used_bytes"].get<uint64_t>(), sum) << "terminate frees the EPC";
+    ASSERT_EQ(create(big, &platform.setting, &one_more), CCBOX_OK) << "and it fits again";
+    enclaves.push_back(one_more);
+    for (auto* e : enclaves)
+        ccbox_terminate_enclave(e);
+    EXPECT_EQ(platform.status()["epc_used_bytes"].get<uint64_t>(), 0u);
+}
+
+// ---------------------------------------------------------------- the platform socket
+
+int connect_raw(const std::string& path) {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Sends `bytes`, then reports whether the platform closed the connection (after an optional
+// error frame) within a few seconds.
+bool platform_drops(const std::string& socket, const std::vector<uint8_t>& bytes, bool close_after = false) {
+    int fd = connect_raw(socket);
+    if (fd < 0)
+        return false;
+    (void)!::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (close_after) {
+        ::close(fd);
+        return true;
+    }
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    uint8_t buf[4096];
+    bool closed = false;
+    for (;;) {
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        // A close with our unread bytes still queued on its side arrives as a reset.
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+            closed = true;
+            break;
+        }
+        if (n < 0)
+            break;
+    }
+    ::close(fd);
+    return closed;
+}
+
+std::vector<uint8_t> frame(uint32_t magic, uint16_t version, uint16_t type, uint32_t length,
+                           const std::vector<uint8_t>& payload = {}) {
+    std::vector<uint8_t> out(16 + payload.size(), 0);
+    std::memcpy(out.data(), &magic, 4);
+    std::memcpy(out.data() + 4, &version, 2);
+    std::memcpy(out.data() + 6, &type, 2);
+    std::memcpy(out.data() + 8, &length, 4);
+    if (!payload.empty())
+        std::memcpy(out.data() + 16, payload.data(), payload.size());
+    return out;
+}
+
+TEST(PlatformSocket, GarbageIsRejectedAndEveryoneElseIsStillServed) {
+    OwnPlatform platform({"--sku", "DC2s_v2"});
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), &platform.setting, &e), CCBOX_OK) << ccbox_get_last_error();
+    const std::string socket = (platform.dir.path() / "platform.sock").string();
+    const uint32_t kMagic = 0x50584243;
+
+    std::vector<uint8_t> junk(100);
+    for (size_t i = 0; i < junk.size(); ++i)
+        junk[i] = static_cast<uint8_t>(i * 37 + 1);
+    EXPECT_TRUE(platform_drops(socket, junk)) << "garbage";
+    EXPECT_TRUE(platform_drops(socket, frame(kMagic, 99, 6, 0))) << "wrong version";
+    EXPECT_TRUE(platform_drops(socket, frame(kMagic, 1, 6, 0x7fffffff))) << "oversized";
+    EXPECT_TRUE(platform_drops(socket, frame(kMagic, 1, 1234, 0))) << "unknown type";
+    EXPECT_TRUE(platform_drops(socket, frame(kMagic, 1, 2, 3, {1, 2, 3}))) << "malformed create";
+    EXPECT_TRUE(platform_drops(socket, frame(kMagic, 1, 6, 8, {1, 2}), true)) << "truncated, then gone";
+    EXPECT_TRUE(platform_drops(socket, {0x43, 0x42}, true)) << "truncated header, then gone";
+
+    int sum = 0;
+    EXPECT_EQ(rt_add(e, &sum, 20, 22), CCBOX_OK) << "the existing enclave keeps working";
+    EXPECT_EQ(sum, 42);
+    auto status = platform.status();
+    EXPECT_EQ(status["enclaves"].size(), 1u) << "the platform keeps serving";
+    ccbox_enclave_t* second = nullptr;
+    EXPECT_EQ(create(image("runtime_enclave.signed"), &platform.setting, &second), CCBOX_OK);
+    ccbox_terminate_enclave(second);
+    ccbox_terminate_enclave(e);
+}
+
+TEST(PlatformSocket, TwoPlatformsRunSideBySide) {
+    OwnPlatform one({"--sku", "DC1s_v2"}), two({"--epc", "64MiB"});
+    EXPECT_EQ(one.status()["sku"], "DC1s_v2");
+    EXPECT_EQ(two.status()["epc_capacity_bytes"], 64u << 20);
+    EXPECT_NE(one.status()["pid"], two.status()["pid"]);
+    auto secrets_one = ccbox::test::read_bytes(one.dir.path() / "secrets");
+    auto secrets_two = ccbox::test::read_bytes(two.dir.path() / "secrets");
+    EXPECT_EQ(secrets_one.size(), 144u);
+    EXPECT_NE(secrets_one, secrets_two) << "each platform has its own root secrets";
+    EXPECT_EQ(fs::status(one.dir.path() / "secrets").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+}
+
+}  // namespace
