@@ -160,7 +160,9 @@ bool IsolatedBackend::process_gone() {
 }
 
 ccbox_exit_t IsolatedBackend::enter(uint32_t tcs, uint64_t op, ccbox_call_slot_t* slot) {
-    if (process_gone())
+    // The platform marks the arena dead when the enclave process ends; the pidfd is only
+    // polled while waiting, in case the platform itself is gone.
+    if (dead_ || arena::header_of(arena_)->dead.load(std::memory_order_acquire))
         return {CCBOX_EXIT_ABORTED, 0};
     arena::Doorbell* d = arena::doorbell_of(arena_, tcs);
     d->op = op;

@@ -14,6 +14,9 @@
 #include <seccomp.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
@@ -99,8 +102,12 @@ WorkerArgument g_worker_arguments[arena::kMaxDoorbells];
     arena::Doorbell* d = arena::doorbell_of(g_state.arena, tcs);
     const uintptr_t td = g_state.enclave->thread_data()[tcs];
     const auto entry = reinterpret_cast<ccbox_enclave_entry_t>(g_state.enclave->entry());
+    // A worker spins for the next request only after it has just served one (calls come in
+    // bursts); an idle TCS sleeps at once and leaves the CPU to the threads doing work.
+    bool served = false;
     for (;;) {
-        const uint32_t spins = header->worker_spin.load(std::memory_order_relaxed);
+        const uint32_t spins = served ? header->worker_spin.load(std::memory_order_relaxed) : 0;
+        served = true;
         uint32_t seen;
         for (uint32_t i = 0; (seen = d->state.load(std::memory_order_acquire)) != arena::kRequest; ++i) {
             if (i < spins) {
@@ -178,7 +185,17 @@ Result<void> lock_down() {
 
 // ---- loading ----
 
+void trace(const char* what) {
+    static const bool on = std::getenv("CCBOX_PLATFORM_TRACE") != nullptr;
+    if (on) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        std::fprintf(stderr, "enclave process %d: %ld.%06ld %s\n", getpid(), ts.tv_sec, ts.tv_nsec / 1000, what);
+    }
+}
+
 Result<void> load(const protocol::Message& message) {
+    trace("load request received");
     protocol::Reader r(message.payload);
     wire::LoadRequest request{};
     if (!r.get(&request) || !r.at_end() || message.fds.size() != 2)
@@ -205,7 +222,9 @@ Result<void> load(const protocol::Message& message) {
     CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_elf(std::move(elf)));
     LoadOptions options;
     options.debug = request.flags & wire::kLoadDebug;
+    trace("image parsed");
     CCBOX_ASSIGN_OR_RETURN(g_state.enclave, load_enclave(image, options));
+    trace("enclave loaded and measured");
     if (g_state.enclave->thread_data().size() > arena::kMaxDoorbells ||
         g_state.enclave->thread_data().size() != header->tcs_count)
         return Error(CCBOX_INVALID_PARAMETER, "the arena has room for a different number of TCS");
@@ -229,6 +248,7 @@ Result<void> load(const protocol::Message& message) {
 
 int run_enclave_process(pid_t platform_pid) {
     // Nothing may look inside from the start: not ptrace, not /proc/PID/mem, not core dumps.
+    trace("started");
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (::getppid() != platform_pid)
@@ -247,6 +267,7 @@ int run_enclave_process(pid_t platform_pid) {
     const wire::LoadedReply reply = wire::loaded_reply_of(*g_state.enclave);
     const protocol::FrameHeader header{protocol::kMagic, protocol::kVersion,
                                        static_cast<uint16_t>(protocol::Type::kLoaded), sizeof reply, 0};
+    trace("workers started");
     if (auto locked = lock_down(); !locked.ok()) {
         (void)protocol::send_error(kControlFd, locked.error());
         return 1;

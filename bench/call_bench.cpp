@@ -1,0 +1,203 @@
+// Call costs, each next to a baseline measured in the same run:
+//   sim backend:      empty ECALL, empty OCALL, ECALL with 4 KiB [in] + 4 KiB [out]
+//                     vs a plain indirect function call;
+//   isolated backend: empty ECALL with the enclave thread asleep vs a cross-process futex
+//                     ping-pong, and with it spinning vs a shared-memory spin ping-pong;
+//   creation:         creating a 16 MiB enclave vs measuring the same image alone.
+#include "bench_u.h"
+#include "platform/enclave_image.hpp"
+#include "platform/layout.hpp"
+#include "ratio_reporter.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <linux/futex.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern "C" void b_host_empty(void) {}
+
+namespace {
+
+std::string g_image, g_image_16mib, g_state_dir;
+ccbox_enclave_setting_platform_t g_platform{};
+ccbox_enclave_setting_t g_setting{};
+
+ccbox_enclave_t* create(uint32_t flags, const std::string& image = g_image) {
+    ccbox_enclave_t* e = nullptr;
+    if (ccbox_create_bench_enclave(image.c_str(), flags, &g_setting, 1, &e) != CCBOX_OK) {
+        std::fprintf(stderr, "cannot create %s: %s\n", image.c_str(), ccbox_get_last_error());
+        std::exit(1);
+    }
+    return e;
+}
+
+// ---------------------------------------------------------------- baselines
+
+__attribute__((noinline)) void noop() { asm volatile(""); }
+void (*volatile g_indirect)() = noop;
+
+void BM_IndirectCall(benchmark::State& state) {
+    for (auto _ : state)
+        g_indirect();
+}
+
+long futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
+    return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), op, value, nullptr, nullptr, 0);
+}
+
+// Two processes bounce a token through a shared page: `sleep` waits on futexes, otherwise spins.
+void ping_pong(benchmark::State& state, bool sleep) {
+    auto* word = static_cast<std::atomic<uint32_t>*>(
+        ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+    word->store(0);
+    pid_t child = ::fork();
+    if (child == 0) {
+        for (uint32_t expect = 1;; expect += 2) {
+            while (word->load(std::memory_order_acquire) != expect) {
+                if (sleep)
+                    futex(word, FUTEX_WAIT, expect - 1);
+                else
+                    __builtin_ia32_pause();
+            }
+            word->store(expect + 1, std::memory_order_release);
+            if (sleep)
+                futex(word, FUTEX_WAKE, 1);
+            if (expect > 0x7ffffff0)
+                ::_exit(0);
+        }
+    }
+    uint32_t value = 0;
+    for (auto _ : state) {
+        word->store(++value, std::memory_order_release);
+        if (sleep)
+            futex(word, FUTEX_WAKE, 1);
+        ++value;
+        while (word->load(std::memory_order_acquire) != value) {
+            if (sleep)
+                futex(word, FUTEX_WAIT, value - 1);
+            else
+                __builtin_ia32_pause();
+        }
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    ::munmap(word, 4096);
+}
+
+void BM_FutexPingPong(benchmark::State& state) { ping_pong(state, true); }
+void BM_SpinPingPong(benchmark::State& state) { ping_pong(state, false); }
+
+// ---------------------------------------------------------------- enclave calls
+
+void BM_SimEcall(benchmark::State& state) {
+    static ccbox_enclave_t* e = create(CCBOX_ENCLAVE_FLAG_SIMULATE);
+    for (auto _ : state)
+        b_empty(e);
+}
+
+void BM_SimOcall(benchmark::State& state) {
+    static ccbox_enclave_t* e = create(CCBOX_ENCLAVE_FLAG_SIMULATE);
+    constexpr int kBatch = 1000;  // OCALLs per ECALL: the ECALL's own cost is amortised
+    for (auto _ : state)
+        b_ocalls(e, kBatch);
+    state.SetItemsProcessed(state.iterations() * kBatch);
+}
+
+void BM_SimEcall4KiB(benchmark::State& state) {
+    static ccbox_enclave_t* e = create(CCBOX_ENCLAVE_FLAG_SIMULATE);
+    std::vector<uint8_t> in(4096, 1), out(4096);
+    for (auto _ : state)
+        b_buffers(e, in.data(), out.data());
+}
+
+ccbox_enclave_t* isolated(bool spinning) {
+    // The spin settings are read when the enclave is created. Asleep: the enclave's worker
+    // sleeps on its futex between calls (the host keeps its default short spin).
+    ::setenv("CCBOX_WORKER_SPIN", spinning ? "100000000" : "0", 1);
+    if (spinning)
+        ::setenv("CCBOX_HOST_SPIN", "100000000", 1);
+    else
+        ::unsetenv("CCBOX_HOST_SPIN");
+    return create(CCBOX_ENCLAVE_FLAG_ISOLATED);
+}
+
+void isolated_ecall(benchmark::State& state, bool spinning) {
+    ccbox_enclave_t* e = isolated(spinning);  // per run: a spinning worker must not outlive it
+    b_empty(e);
+    for (auto _ : state)
+        b_empty(e);
+    ccbox_terminate_enclave(e);
+}
+
+void BM_IsolatedEcallAsleep(benchmark::State& state) { isolated_ecall(state, false); }
+void BM_IsolatedEcallSpinning(benchmark::State& state) { isolated_ecall(state, true); }
+
+// ---------------------------------------------------------------- creation
+
+void BM_Create16MiBIsolated(benchmark::State& state) {
+    for (auto _ : state)
+        ccbox_terminate_enclave(create(CCBOX_ENCLAVE_FLAG_ISOLATED, g_image_16mib));
+}
+
+void BM_Create16MiBSim(benchmark::State& state) {
+    for (auto _ : state)
+        ccbox_terminate_enclave(create(CCBOX_ENCLAVE_FLAG_SIMULATE, g_image_16mib));
+}
+
+void BM_Measure16MiB(benchmark::State& state) {
+    auto image = ccbox::EnclaveImage::load(g_image_16mib).value();
+    auto layout = ccbox::EnclaveLayout::compute(image.elf(), image.signature()->config).value();
+    state.counters["epc_MiB"] = static_cast<double>(layout.epc_pages()) * 4096 / (1 << 20);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(layout.mrenclave());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string dir = std::filesystem::path(argv[0]).parent_path().string();
+    g_image = dir + "/bench_enclave.signed";
+    g_image_16mib = dir + "/bench_enclave.16mib.signed";
+    char tmpl[] = "/tmp/ccbox-bench-XXXXXX";
+    g_state_dir = ::mkdtemp(tmpl);
+    g_platform.state_dir = g_state_dir.c_str();
+    g_setting.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
+    g_setting.u.platform = &g_platform;
+    ::setenv("CCBOX_PLATFORM_IDLE_EXIT", "5", 1);
+
+    benchmark::RegisterBenchmark("IndirectCall", BM_IndirectCall);
+    benchmark::RegisterBenchmark("SimEcall", BM_SimEcall);
+    benchmark::RegisterBenchmark("SimOcall", BM_SimOcall)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("SimEcall4KiBInOut", BM_SimEcall4KiB);
+    benchmark::RegisterBenchmark("FutexPingPong", BM_FutexPingPong)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("IsolatedEcallAsleep", BM_IsolatedEcallAsleep)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("SpinPingPong", BM_SpinPingPong)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("IsolatedEcallSpinning", BM_IsolatedEcallSpinning)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("Measure16MiB", BM_Measure16MiB)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("Create16MiBSim", BM_Create16MiBSim)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("Create16MiBIsolated", BM_Create16MiBIsolated)->Unit(benchmark::kMillisecond);
+
+    ccbox::bench::RatioReporter reporter;
+    reporter.add_time_ratio("sim empty ECALL / indirect call", "SimEcall", "IndirectCall");
+    reporter.add_time_ratio("sim ECALL 4 KiB in+out / indirect call", "SimEcall4KiBInOut", "IndirectCall");
+    reporter.add_time_ratio("isolated ECALL, asleep / futex ping-pong (<= 1.5)", "IsolatedEcallAsleep",
+                            "FutexPingPong");
+    reporter.add_time_ratio("isolated ECALL, spinning / spin ping-pong (<= 3)", "IsolatedEcallSpinning",
+                            "SpinPingPong");
+    reporter.add_time_ratio("create 16 MiB (sim) / measure it", "Create16MiBSim", "Measure16MiB");
+    reporter.add_time_ratio("create 16 MiB (isolated) / measure it", "Create16MiBIsolated", "Measure16MiB");
+    int rc = ccbox::bench::run_benchmarks(argc, argv, reporter);
+    double ocall = reporter.seconds_of("SimOcall") / 1000, indirect = reporter.seconds_of("IndirectCall");
+    if (ocall > 0 && indirect > 0)
+        std::printf("ratio %-48s %.3f  (%.0f ns per OCALL)\n", "sim empty OCALL / indirect call", ocall / indirect,
+                    ocall * 1e9);
+    std::printf("ns: sim ECALL %.0f, sim ECALL 4 KiB %.0f, indirect call %.1f\n",
+                reporter.seconds_of("SimEcall") * 1e9, reporter.seconds_of("SimEcall4KiBInOut") * 1e9, indirect * 1e9);
+    std::filesystem::remove_all(g_state_dir);
+    return rc;
+}
