@@ -62,7 +62,8 @@ ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t fu
                                            size_t input_buffer_size, void* output_buffer, size_t output_buffer_size,
                                            size_t* output_bytes_written);
 
-/* The detailed message of the last failure of a ccbox call on this thread ("" if none). */
+/* The detailed message of the last failure of a ccbox call on this thread ("" if none); the
+ * create, call, terminate, identity and target-info functions clear it when they start. */
 const char* ccbox_get_last_error(void);
 
 /* Identity of a created enclave. */

@@ -309,6 +309,7 @@ extern "C" ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, 
                                                       const void* input_buffer, size_t input_buffer_size,
                                                       void* output_buffer, size_t output_buffer_size,
                                                       size_t* output_bytes_written) {
+    ccbox::host::clear_last_error();
     if (!enclave || enclave->magic != ccbox::host::kEnclaveMagic || function_id >= CCBOX_BUILTIN_CALL_BASE ||
         (input_buffer_size && !input_buffer) || (output_buffer_size && !output_buffer))
         return CCBOX_INVALID_PARAMETER;

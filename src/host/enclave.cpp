@@ -137,6 +137,7 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
 }
 
 extern "C" ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave) {
+    clear_last_error();
     if (!enclave || enclave->magic != kEnclaveMagic)
         return CCBOX_INVALID_PARAMETER;
     if (enclave->active_calls.load(std::memory_order_acquire) != 0)
@@ -153,6 +154,7 @@ extern "C" ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave) {
 
 extern "C" ccbox_result_t ccbox_get_enclave_identity(const ccbox_enclave_t* enclave,
                                                      ccbox_enclave_identity_t* identity) {
+    clear_last_error();
     if (!enclave || enclave->magic != kEnclaveMagic || !identity)
         return CCBOX_INVALID_PARAMETER;
     const ccbox::EnclaveIdentity& id = enclave->backend->identity();

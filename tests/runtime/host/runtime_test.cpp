@@ -7,6 +7,8 @@
 #include "runtime_test_u.h"
 #include "test_support.hpp"
 
+#include <ccbox/host.hpp>
+
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
@@ -353,6 +355,60 @@ TEST_P(Runtime, LoaderRefusals) {
         Enclave truncated(backend, path);
         EXPECT_EQ(truncated.created, CCBOX_INVALID_IMAGE);
     }
+}
+
+// The C++ layer: RAII ownership, calls through generated proxies, and ccbox::Error for every
+// failure (creation refusals, aborted enclaves, use after move).
+TEST_P(Runtime, CxxWrapperOwnsTheEnclaveAndThrowsCcboxError) {
+    const Backend backend = GetParam();
+    const ccbox_enclave_setting_platform_t* p = ccbox::test::platform_settings()->u.platform;
+    const ccbox::Platform platform{p->socket_path ? p->socket_path : "", p->state_dir ? p->state_dir : ""};
+    const uint32_t flags = ccbox::test::create_flags(backend);
+    {
+        std::lock_guard lock(g_log_mutex);
+        g_log.clear();
+    }
+    {
+        ccbox::Enclave e(ccbox_create_runtime_test_enclave, image("runtime_enclave.signed"), flags, &platform);
+        ASSERT_TRUE(e);
+        EXPECT_EQ(e.call_returning<int>(rt_add, 40, 2), 42);
+        e.call(rt_empty);
+        EXPECT_EQ(e.identity().backend, backend == Backend::kSim ? CCBOX_BACKEND_SIM : CCBOX_BACKEND_ISOLATED);
+        EXPECT_EQ(std::memcmp(e.target_info().bytes, e.identity().mrenclave, 32), 0) << "TARGETINFO.MRENCLAVE";
+
+        ccbox::Enclave moved = std::move(e);
+        EXPECT_FALSE(e);
+        EXPECT_EQ(moved.call_returning<int>(rt_add, 1, 2), 3);
+        try {
+            e.call(rt_empty);
+            ADD_FAILURE() << "a moved-from enclave must throw";
+        } catch (const ccbox::Error& error) {
+            EXPECT_EQ(error.code(), CCBOX_INVALID_PARAMETER);
+        }
+        // Leaving the scope terminates `moved`: its static destructor logs through an OCALL.
+    }
+    {
+        std::lock_guard lock(g_log_mutex);
+        EXPECT_EQ(std::count(g_log.begin(), g_log.end(), "static destructor ran"), 1);
+    }
+    try {
+        ccbox::Enclave unsigned_image(ccbox_create_runtime_test_enclave, image("runtime_enclave"), flags, &platform);
+        ADD_FAILURE() << "an unsigned image must be refused";
+    } catch (const ccbox::Error& error) {
+        EXPECT_EQ(error.code(), CCBOX_NOT_SIGNED);
+        EXPECT_NE(std::string(error.what()).find("cannot create the enclave"), std::string::npos) << error.what();
+        EXPECT_NE(std::string(error.what()).find("CCBOX_NOT_SIGNED"), std::string::npos) << error.what();
+    }
+    ccbox::Enclave faulting(ccbox_create_runtime_test_enclave, image("runtime_enclave.signed"), flags, &platform);
+    try {
+        faulting.call(rt_fault, RT_FAULT_NULL);
+        ADD_FAILURE() << "a fault must throw";
+    } catch (const ccbox::Error& error) {
+        EXPECT_EQ(error.code(), CCBOX_ENCLAVE_ABORTED);
+    }
+    EXPECT_THROW(faulting.call_returning<int>(rt_add, 1, 2), ccbox::Error) << "and every later call";
+    faulting.terminate();
+    EXPECT_FALSE(faulting);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Runtime, ::testing::ValuesIn(ccbox::test::backends_under_test()),
