@@ -174,13 +174,13 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("SimEcall", BM_SimEcall);
     benchmark::RegisterBenchmark("SimOcall", BM_SimOcall)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("SimEcall4KiBInOut", BM_SimEcall4KiB);
-    benchmark::RegisterBenchmark("FutexPingPong", BM_FutexPingPong)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("IsolatedEcallAsleep", BM_IsolatedEcallAsleep)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("SpinPingPong", BM_SpinPingPong)->Unit(benchmark::kMicrosecond);
-    benchmark::RegisterBenchmark("IsolatedEcallSpinning", BM_IsolatedEcallSpinning)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("FutexPingPong", BM_FutexPingPong)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark("IsolatedEcallAsleep", BM_IsolatedEcallAsleep)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark("SpinPingPong", BM_SpinPingPong)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark("IsolatedEcallSpinning", BM_IsolatedEcallSpinning)->Unit(benchmark::kMicrosecond)->UseRealTime();
     benchmark::RegisterBenchmark("Measure16MiB", BM_Measure16MiB)->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("Create16MiBSim", BM_Create16MiBSim)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("Create16MiBIsolated", BM_Create16MiBIsolated)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("Create16MiBIsolated", BM_Create16MiBIsolated)->Unit(benchmark::kMillisecond)->UseRealTime();
 
     ccbox::bench::RatioReporter reporter;
     reporter.add_time_ratio("sim empty ECALL / indirect call", "SimEcall", "IndirectCall");

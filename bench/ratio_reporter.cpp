@@ -3,6 +3,18 @@
 #include <cstdio>
 
 namespace ccbox::bench {
+namespace {
+
+// The name a ratio refers to: without the "/real_time" that UseRealTime() appends.
+std::string name_of(const benchmark::BenchmarkReporter::Run& run) {
+    std::string name = run.benchmark_name();
+    const std::string suffix = "/real_time";
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+        name.resize(name.size() - suffix.size());
+    return name;
+}
+
+}  // namespace
 
 void RatioReporter::add_speed_ratio(std::string label, std::string numerator, std::string denominator) {
     ratios_.push_back({std::move(label), std::move(numerator), std::move(denominator), true});
@@ -15,7 +27,7 @@ void RatioReporter::add_time_ratio(std::string label, std::string numerator, std
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
     for (const auto& run : runs)
         if (run.run_type == Run::RT_Iteration && run.iterations > 0)
-            seconds_[run.benchmark_name()] = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+            seconds_[name_of(run)] = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     ConsoleReporter::ReportRuns(runs);
 }
 

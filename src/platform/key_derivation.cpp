@@ -295,7 +295,8 @@ struct KdfCtxDeleter {
 // Context ‖ [128]_32), one PRF block for the 128-bit key.
 Result<std::array<uint8_t, 16>> kbkdf_cmac_aes256(const std::array<uint8_t, 32>& root,
                                                    std::span<const uint8_t> context) {
-    std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_KBKDF, nullptr));
+    // Fetched once: a fetch per derivation costs more than the derivation.
+    static const std::unique_ptr<EVP_KDF, KdfDeleter> kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_KBKDF, nullptr));
     if (!kdf)
         return Error(CCBOX_CRYPTO_ERROR, "OpenSSL has no KBKDF: " + openssl_error_text());
     std::unique_ptr<EVP_KDF_CTX, KdfCtxDeleter> ctx(EVP_KDF_CTX_new(kdf.get()));

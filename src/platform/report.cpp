@@ -79,7 +79,7 @@ struct MacCtxDeleter {
 }  // namespace
 
 Result<std::array<uint8_t, 16>> aes128_cmac(const std::array<uint8_t, 16>& key, std::span<const uint8_t> data) {
-    std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_CMAC, nullptr));
+    static const std::unique_ptr<EVP_MAC, MacDeleter> mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_CMAC, nullptr));
     std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
     if (!ctx)
         return Error(CCBOX_CRYPTO_ERROR, "cannot create a CMAC context: " + openssl_error_text());

@@ -5,10 +5,11 @@
 
 #include "identity_test_t.h"
 
+/* Kept by the linker (`retain`), so that the two variants' measured pages really differ. */
 #ifdef IDENTITY_VARIANT_B
-const char identity_variant[] = "variant B: different code, different MRENCLAVE";
+__attribute__((used, retain)) const char identity_variant[] = "variant B: different code, different MRENCLAVE";
 #else
-const char identity_variant[] = "variant A";
+__attribute__((used, retain)) const char identity_variant[] = "variant A";
 #endif
 
 int id_seal(int policy, const uint8_t* data, size_t size, const uint8_t* aad, size_t aad_size, uint8_t* blob,

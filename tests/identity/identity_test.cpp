@@ -57,6 +57,13 @@ protected:
     Backend backend() const { return GetParam(); }
 };
 
+bool same_mrenclave(ccbox_enclave_t* x, ccbox_enclave_t* y) {
+    ccbox_enclave_identity_t ix{}, iy{};
+    EXPECT_EQ(ccbox_get_enclave_identity(x, &ix), CCBOX_OK);
+    EXPECT_EQ(ccbox_get_enclave_identity(y, &iy), CCBOX_OK);
+    return std::memcmp(ix.mrenclave, iy.mrenclave, 32) == 0;
+}
+
 TEST_P(Sealing, SurvivesTerminationAndPlatformRestart) {
     Bytes unique, product, aad = {'c', 't', 'x'};
     {
@@ -87,6 +94,8 @@ TEST_P(Sealing, PoliciesSignersAndSecurityVersions) {
     Enclave newer(backend(), image("identity_enclave.svn2.signed"));     // same MRENCLAVE, signer 1, SVN 2
     for (auto* e : {&a, &b, &other, &resigned, &newer})
         ASSERT_EQ(e->created, CCBOX_OK) << ccbox_get_last_error();
+    ASSERT_FALSE(same_mrenclave(a, b)) << "the fixture: variant B must measure differently";
+    ASSERT_TRUE(same_mrenclave(a, resigned));
 
     Bytes unique, product, plain;
     ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_UNIQUE, kSecret, &unique), CCBOX_OK);
@@ -178,6 +187,7 @@ TEST_P(Sealing, LocalAttestation) {
     Enclave c(backend(), image("identity_enclave.signer2.signed"));
     for (auto* e : {&a, &b, &c})
         ASSERT_EQ(e->created, CCBOX_OK);
+    ASSERT_FALSE(same_mrenclave(a, b)) << "the fixture: variant B must measure differently";
 
     // B's TARGETINFO, as B states it and as the host derives it: the same.
     uint8_t b_target[512];

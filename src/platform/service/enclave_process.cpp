@@ -43,6 +43,9 @@ ProcessState g_state;
 // These run on worker threads after lockdown: raw system calls on the control socket only,
 // no allocation.
 
+// The largest request: TARGETINFO + REPORTDATA (EREPORT).
+constexpr uint32_t kMaxPlatformRequest = 512 + 64;
+
 void lock_control() {
     while (g_state.control_lock.exchange(1, std::memory_order_acquire))
         __builtin_ia32_pause();
@@ -51,9 +54,16 @@ void unlock_control() { g_state.control_lock.store(0, std::memory_order_release)
 
 uint32_t platform_call(protocol::Type type, const uint8_t* request, uint32_t request_size, protocol::Type reply_type,
                        uint8_t* reply, uint32_t reply_size) {
-    protocol::FrameHeader header{protocol::kMagic, protocol::kVersion, static_cast<uint16_t>(type), request_size, 0};
+    // One write per frame: the platform wakes once and finds the whole request.
+    uint8_t frame[sizeof(protocol::FrameHeader) + kMaxPlatformRequest];
+    if (request_size > kMaxPlatformRequest)
+        return CCBOX_PLATFORM_ERROR;
+    const protocol::FrameHeader header{protocol::kMagic, protocol::kVersion, static_cast<uint16_t>(type), request_size,
+                                       0};
+    std::memcpy(frame, &header, sizeof header);
+    std::memcpy(frame + sizeof header, request, request_size);
     lock_control();
-    bool ok = raw::write_all(kControlFd, &header, sizeof header) && raw::write_all(kControlFd, request, request_size);
+    bool ok = raw::write_all(kControlFd, frame, sizeof header + request_size);
     protocol::FrameHeader answer{};
     ok = ok && raw::read_all(kControlFd, &answer, sizeof answer) && answer.magic == protocol::kMagic &&
          answer.type == static_cast<uint16_t>(reply_type) && answer.length == reply_size &&
