@@ -9,6 +9,12 @@
 
 namespace ccbox::test {
 
+namespace {
+// Platforms the tests start (on demand or with `ccbox platform start`) run this build's
+// ccboxd, never an older installed one.
+[[maybe_unused]] const bool g_platform_path_set = ::setenv("CCBOX_PLATFORM_PATH", CCBOX_TEST_PLATFORM_PATH, 0) == 0;
+}  // namespace
+
 std::string testdata_dir() {
     std::filesystem::path dir = CCBOX_TESTDATA_DIR;
     return std::filesystem::is_directory(dir) ? dir.string() : std::string();

@@ -82,7 +82,8 @@ TEST(EdlOcalls, HostileAnswersAreContained) {
     table[edl_test_fcn_id_ocall_hostile_deep] = hostile_deep;
     table[edl_test_fcn_id_ocall_hostile_bool] = hostile_bool;
     ccbox_enclave_t* e = nullptr;
-    ASSERT_EQ(ccbox_create_enclave(edl_test::enclave_path(), edl_test::creation_flags(), nullptr, 0, table.data(),
+    ASSERT_EQ(ccbox_create_enclave(edl_test::enclave_path(), edl_test::creation_flags(), edl_test::creation_settings(),
+                                   edl_test::creation_setting_count(), table.data(),
                                    static_cast<uint32_t>(table.size()), &e),
               CCBOX_OK)
         << ccbox_get_last_error();

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string>
 
 namespace edl_test {
 
@@ -15,6 +17,29 @@ namespace {
 
 ccbox_enclave_t* g_enclave = nullptr;
 
+// The isolated run uses a private platform (its own state directory, this build's ccboxd),
+// never the machine's default one, and that platform leaves by itself once unused.
+struct TestPlatform {
+    std::string state_dir;
+    ccbox_enclave_setting_platform_t platform{};
+    ccbox_enclave_setting_t setting{};
+
+    TestPlatform() {
+        ::setenv("CCBOX_PLATFORM_IDLE_EXIT", "10", 0);
+        ::setenv("CCBOX_PLATFORM_PATH", EDL_TEST_PLATFORM_PATH, 0);
+        std::string tmpl = (std::filesystem::temp_directory_path() / "ccbox-edl-XXXXXX").string();
+        state_dir = ::mkdtemp(tmpl.data());
+        platform.state_dir = state_dir.c_str();
+        setting.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
+        setting.u.platform = &platform;
+    }
+};
+
+TestPlatform& test_platform() {
+    static TestPlatform p;
+    return p;
+}
+
 class EnclaveEnvironment : public ::testing::Environment {
 public:
     void TearDown() override {
@@ -22,6 +47,11 @@ public:
             EXPECT_EQ(ccbox_terminate_enclave(g_enclave), CCBOX_OK);
         }
         g_enclave = nullptr;
+        // The platform exits by itself when idle; its state directory (secrets) goes now.
+        if (!test_platform().state_dir.empty()) {
+            std::error_code ec;
+            std::filesystem::remove_all(test_platform().state_dir, ec);
+        }
     }
 };
 
@@ -43,9 +73,14 @@ uint32_t creation_flags() {
 
 const char* enclave_path() { return EDL_TEST_ENCLAVE_PATH; }
 
+const ccbox_enclave_setting_t* creation_settings() { return isolated_backend() ? &test_platform().setting : nullptr; }
+
+uint32_t creation_setting_count() { return isolated_backend() ? 1 : 0; }
+
 ccbox_enclave_t* enclave() {
     if (!g_enclave) {
-        ccbox_result_t r = ccbox_create_edl_test_enclave(enclave_path(), creation_flags(), nullptr, 0, &g_enclave);
+        ccbox_result_t r = ccbox_create_edl_test_enclave(enclave_path(), creation_flags(), creation_settings(),
+                                                         creation_setting_count(), &g_enclave);
         if (r != CCBOX_OK) {
             ADD_FAILURE() << "cannot create the test enclave " << enclave_path() << ": " << ccbox_result_str(r) << " "
                           << ccbox_get_last_error();

@@ -15,6 +15,9 @@ namespace edl_test {
 uint32_t creation_flags();
 // Whether the tests run on the isolated backend (the enclave in its own process).
 bool isolated_backend();
+// The creation settings: a private test platform in the isolated backend, none in sim.
+const ccbox_enclave_setting_t* creation_settings();
+uint32_t creation_setting_count();
 // Path of the signed test enclave image.
 const char* enclave_path();
 // The enclave all tests share (created on first use, terminated at exit).
