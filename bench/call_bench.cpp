@@ -4,7 +4,7 @@
 //   isolated backend: empty ECALL with the enclave thread asleep vs a cross-process futex
 //                     ping-pong, and with it spinning vs a shared-memory spin ping-pong;
 //   creation:         creating a 16 MiB enclave vs measuring the same image alone.
-#include "bench_u.h"
+#include "bench_enclaves.hpp"
 #include "platform/enclave_image.hpp"
 #include "platform/layout.hpp"
 #include "ratio_reporter.hpp"
@@ -23,18 +23,10 @@ extern "C" void b_host_empty(void) {}
 
 namespace {
 
-std::string g_image, g_image_16mib, g_state_dir;
-ccbox_enclave_setting_platform_t g_platform{};
-ccbox_enclave_setting_t g_setting{};
+const ccbox::bench::BenchEnclaves* g_enclaves = nullptr;
+std::string g_image, g_image_16mib;
 
-ccbox_enclave_t* create(uint32_t flags, const std::string& image = g_image) {
-    ccbox_enclave_t* e = nullptr;
-    if (ccbox_create_bench_enclave(image.c_str(), flags, &g_setting, 1, &e) != CCBOX_OK) {
-        std::fprintf(stderr, "cannot create %s: %s\n", image.c_str(), ccbox_get_last_error());
-        std::exit(1);
-    }
-    return e;
-}
+ccbox_enclave_t* create(uint32_t flags, const std::string& image = g_image) { return g_enclaves->create(flags, image); }
 
 // ---------------------------------------------------------------- baselines
 
@@ -160,15 +152,10 @@ void BM_Measure16MiB(benchmark::State& state) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string dir = std::filesystem::path(argv[0]).parent_path().string();
-    g_image = dir + "/bench_enclave.signed";
-    g_image_16mib = dir + "/bench_enclave.16mib.signed";
-    char tmpl[] = "/tmp/ccbox-bench-XXXXXX";
-    g_state_dir = ::mkdtemp(tmpl);
-    g_platform.state_dir = g_state_dir.c_str();
-    g_setting.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
-    g_setting.u.platform = &g_platform;
-    ::setenv("CCBOX_PLATFORM_IDLE_EXIT", "5", 1);
+    const ccbox::bench::BenchEnclaves enclaves(argv[0]);
+    g_enclaves = &enclaves;
+    g_image = enclaves.image("bench_enclave.signed");
+    g_image_16mib = enclaves.image("bench_enclave.16mib.signed");
 
     benchmark::RegisterBenchmark("IndirectCall", BM_IndirectCall);
     benchmark::RegisterBenchmark("SimEcall", BM_SimEcall);
@@ -198,6 +185,5 @@ int main(int argc, char** argv) {
                     ocall * 1e9);
     std::printf("ns: sim ECALL %.0f, sim ECALL 4 KiB %.0f, indirect call %.1f\n",
                 reporter.seconds_of("SimEcall") * 1e9, reporter.seconds_of("SimEcall4KiBInOut") * 1e9, indirect * 1e9);
-    std::filesystem::remove_all(g_state_dir);
     return rc;
 }

@@ -3,7 +3,7 @@
 // derives a fresh key (EGETKEY with a new KEYID), as ccbox_seal() always does. A second
 // baseline, libsodium's AES-256-GCM on the host, is the implementation the enclave runs: it
 // separates the cost of sealing from the speed of the cipher code.
-#include "bench_u.h"
+#include "bench_enclaves.hpp"
 #include "ratio_reporter.hpp"
 
 #include <openssl/evp.h>
@@ -18,18 +18,9 @@ extern "C" void b_host_empty(void) {}
 
 namespace {
 
-std::string g_image, g_state_dir;
-ccbox_enclave_setting_platform_t g_platform{};
-ccbox_enclave_setting_t g_setting{};
+const ccbox::bench::BenchEnclaves* g_enclaves = nullptr;
 
-ccbox_enclave_t* enclave(uint32_t flags) {
-    ccbox_enclave_t* e = nullptr;
-    if (ccbox_create_bench_enclave(g_image.c_str(), flags, &g_setting, 1, &e) != CCBOX_OK) {
-        std::fprintf(stderr, "cannot create the enclave: %s\n", ccbox_get_last_error());
-        std::exit(1);
-    }
-    return e;
-}
+ccbox_enclave_t* enclave(uint32_t flags) { return g_enclaves->create(flags, g_enclaves->image("bench_enclave.signed")); }
 
 ccbox_enclave_t* sim() {
     static ccbox_enclave_t* e = enclave(CCBOX_ENCLAVE_FLAG_SIMULATE);
@@ -101,13 +92,8 @@ void sodium_gcm(benchmark::State& state, bool decrypt) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    g_image = std::filesystem::path(argv[0]).parent_path().string() + "/bench_enclave.signed";
-    char tmpl[] = "/tmp/ccbox-bench-XXXXXX";
-    g_state_dir = ::mkdtemp(tmpl);
-    g_platform.state_dir = g_state_dir.c_str();
-    g_setting.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
-    g_setting.u.platform = &g_platform;
-    ::setenv("CCBOX_PLATFORM_IDLE_EXIT", "5", 1);
+    const ccbox::bench::BenchEnclaves enclaves(argv[0]);
+    g_enclaves = &enclaves;
     if (sodium_init() < 0 || !crypto_aead_aes256gcm_is_available()) {
         std::fprintf(stderr, "libsodium has no AES-256-GCM on this CPU\n");
         return 1;
@@ -156,7 +142,5 @@ int main(int argc, char** argv) {
     }
     // Real time throughout: the isolated enclave works in another process, which the host's
     // CPU time does not see.
-    int rc = ccbox::bench::run_benchmarks(argc, argv, reporter);
-    std::filesystem::remove_all(g_state_dir);
-    return rc;
+    return ccbox::bench::run_benchmarks(argc, argv, reporter);
 }
