@@ -9,6 +9,10 @@ namespace {
 
 Error protocol_error(const std::string& what) { return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: " + what); }
 
+Result<void> check_header(const FrameHeader& header);
+bool take_descriptors(msghdr& msg, std::vector<int>* fds);
+void close_all(std::vector<int>& fds);
+
 // Reads exactly `size` bytes (the first read may also bring descriptors).
 Result<void> read_exact(int socket, uint8_t* out, size_t size, std::vector<int>* fds) {
     size_t done = 0;
@@ -29,36 +33,123 @@ Result<void> read_exact(int socket, uint8_t* out, size_t size, std::vector<int>*
             return protocol_error(std::string("receive failed: ") + std::strerror(errno));
         if (n == 0)
             return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: connection closed");
-        if (fds) {
-            for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                    for (size_t i = 0; i < count; ++i) {
-                        int fd;
-                        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-                        fds->push_back(fd);
-                    }
-                }
-            if (msg.msg_flags & MSG_CTRUNC) {
-                for (int fd : *fds)
-                    ::close(fd);
-                fds->clear();
-                return protocol_error("too many descriptors");
-            }
+        if (fds && !take_descriptors(msg, fds)) {
+            close_all(*fds);
+            return protocol_error("too many descriptors");
         }
         done += static_cast<size_t>(n);
     }
     return ok_result();
 }
 
-}  // namespace
+// The checks a frame header must pass before its payload is read.
+Result<void> check_header(const FrameHeader& header) {
+    if (header.magic != kMagic)
+        return protocol_error("bad magic (not a ccbox platform peer)");
+    if (header.version != kVersion)
+        return protocol_error("unsupported version " + std::to_string(header.version) + " (this platform speaks " +
+                              std::to_string(kVersion) + ")");
+    if (header.length > kMaxPayload)
+        return protocol_error("payload of " + std::to_string(header.length) + " bytes exceeds the limit");
+    if (header.reserved != 0)
+        return protocol_error("reserved header field is not zero");
+    return ok_result();
+}
 
-void Message::close_fds() {
+// Appends the descriptors of a received message to `fds`; false if some were cut off.
+bool take_descriptors(msghdr& msg, std::vector<int>* fds) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+                fds->push_back(fd);
+            }
+        }
+    return !(msg.msg_flags & MSG_CTRUNC);
+}
+
+void close_all(std::vector<int>& fds) {
     for (int fd : fds)
         if (fd >= 0)
             ::close(fd);
     fds.clear();
 }
+
+}  // namespace
+
+FrameReader::FrameReader(FrameReader&& other) noexcept
+    : buffer_(std::move(other.buffer_)), fds_(std::move(other.fds_)) {
+    other.fds_.clear();
+}
+
+FrameReader& FrameReader::operator=(FrameReader&& other) noexcept {
+    if (this != &other) {
+        close_all(fds_);
+        buffer_ = std::move(other.buffer_);
+        fds_ = std::move(other.fds_);
+        other.fds_.clear();
+    }
+    return *this;
+}
+
+FrameReader::~FrameReader() { close_all(fds_); }
+
+Result<std::optional<Message>> FrameReader::receive(int socket) {
+    for (;;) {
+        // How much of the current frame is still missing: never read past its end, so the
+        // descriptors of a following frame cannot be taken for this one's.
+        size_t wanted = sizeof(FrameHeader);
+        if (buffer_.size() >= sizeof(FrameHeader)) {
+            FrameHeader header;
+            std::memcpy(&header, buffer_.data(), sizeof header);
+            if (auto bad = check_header(header); !bad.ok()) {
+                close_all(fds_);
+                return std::move(bad).error();
+            }
+            wanted = sizeof header + header.length;
+            if (buffer_.size() == wanted) {
+                Message message;
+                message.type = static_cast<Type>(header.type);
+                message.payload.assign(buffer_.begin() + sizeof header, buffer_.end());
+                message.fds = std::move(fds_);
+                fds_.clear();
+                buffer_.clear();
+                return std::optional<Message>(std::move(message));
+            }
+        }
+        const size_t offset = buffer_.size();
+        buffer_.resize(wanted);
+        struct iovec iov {buffer_.data() + offset, wanted - offset};
+        alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
+        struct msghdr msg {};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        ssize_t n = ::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        buffer_.resize(offset + (n > 0 ? static_cast<size_t>(n) : 0));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return std::optional<Message>();
+        if (n < 0) {
+            close_all(fds_);
+            return protocol_error(std::string("receive failed: ") + std::strerror(errno));
+        }
+        if (n == 0) {
+            close_all(fds_);
+            return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: connection closed");
+        }
+        if (!take_descriptors(msg, &fds_) || fds_.size() > static_cast<size_t>(kMaxFds)) {
+            close_all(fds_);
+            return protocol_error("too many descriptors");
+        }
+    }
+}
+
+void Message::close_fds() { close_all(fds); }
 
 Result<void> send_message(int socket, Type type, std::span<const uint8_t> payload, std::span<const int> fds) {
     if (payload.size() > kMaxPayload || fds.size() > static_cast<size_t>(kMaxFds))
@@ -115,19 +206,10 @@ Result<Message> receive_message(int socket) {
         message.close_fds();
         return std::move(r).error();
     }
-    auto fail = [&](const std::string& what) {
+    if (auto bad = check_header(header); !bad.ok()) {
         message.close_fds();
-        return protocol_error(what);
-    };
-    if (header.magic != kMagic)
-        return fail("bad magic (not a ccbox platform peer)");
-    if (header.version != kVersion)
-        return fail("unsupported version " + std::to_string(header.version) + " (this platform speaks " +
-                    std::to_string(kVersion) + ")");
-    if (header.length > kMaxPayload)
-        return fail("payload of " + std::to_string(header.length) + " bytes exceeds the limit");
-    if (header.reserved != 0)
-        return fail("reserved header field is not zero");
+        return std::move(bad).error();
+    }
     message.type = static_cast<Type>(header.type);
     message.payload.resize(header.length);
     r = read_exact(socket, message.payload.data(), header.length, nullptr);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,6 +61,26 @@ Result<void> send_message(int socket, Type type, std::span<const uint8_t> payloa
 // oversized length or unexpected descriptors are errors (CCBOX_PROTOCOL_ERROR); the caller
 // then drops the connection.
 Result<Message> receive_message(int socket);
+
+// Assembles frames from a non-blocking socket, so that a peer that sends part of a frame and
+// stops can never stall the reader: receive() takes what the socket has and returns a
+// complete message, nothing yet (std::nullopt), or an error (the peer closed the connection,
+// or sent a malformed header, which is refused as soon as its 16 bytes are in).
+class FrameReader {
+public:
+    FrameReader() = default;
+    FrameReader(const FrameReader&) = delete;
+    FrameReader& operator=(const FrameReader&) = delete;
+    FrameReader(FrameReader&& other) noexcept;
+    FrameReader& operator=(FrameReader&& other) noexcept;
+    ~FrameReader();
+
+    Result<std::optional<Message>> receive(int socket);
+
+private:
+    std::vector<uint8_t> buffer_;  // the frame so far
+    std::vector<int> fds_;         // descriptors that came with it
+};
 
 // Payload building and parsing with bounds checks.
 class Writer {

@@ -20,6 +20,7 @@
 #include <csignal>
 #include <cstdarg>
 #include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <poll.h>
 #include <sys/mman.h>
@@ -58,6 +59,13 @@ struct Enclave {
     std::string image;
     void* arena = nullptr;    // the platform's own mapping, to mark the enclave dead
     uint64_t arena_size = 0;
+    protocol::FrameReader control_reader;  // requests from the enclave process, as they arrive
+};
+
+// A host connection: the enclaves it owns, and its requests as they arrive.
+struct Client {
+    std::vector<uint64_t> owned;
+    protocol::FrameReader reader;
 };
 
 class Server {
@@ -72,7 +80,9 @@ public:
 private:
     void accept_client();
     void serve_client(int fd);
+    void handle_client_request(int fd, protocol::Message& m);
     void serve_enclave(Enclave& enclave);
+    void handle_enclave_request(Enclave& enclave, protocol::Message& m);
     void drop_client(int fd);
     Result<void> create_enclave(int client, protocol::Message& request);
     Result<wire::LoadedReply> spawn_and_load(Enclave& enclave, const wire::LoadRequest& request, int image_fd,
@@ -86,7 +96,7 @@ private:
     int listen_fd_ = -1;
     int signal_fd_ = -1;
     bool stopping_ = false;
-    std::map<int, std::vector<uint64_t>> clients_;
+    std::map<int, Client> clients_;
     std::map<uint64_t, Enclave> enclaves_;
     uint64_t next_id_ = 1;
     uint64_t epc_used_pages_ = 0;
@@ -98,7 +108,7 @@ Server::~Server() {
         ids.push_back(id);
     for (uint64_t id : ids)
         destroy(id, "platform stopping");
-    for (const auto& [fd, owned] : clients_)
+    for (const auto& [fd, client] : clients_)
         ::close(fd);
     if (listen_fd_ >= 0) {
         ::close(listen_fd_);
@@ -149,7 +159,7 @@ Result<void> Server::run() {
         what.push_back({0, 0});
         fds.push_back({signal_fd_, POLLIN, 0});
         what.push_back({1, 0});
-        for (const auto& [fd, owned] : clients_) {
+        for (const auto& [fd, client] : clients_) {
             fds.push_back({fd, POLLIN, 0});
             what.push_back({2, static_cast<uint64_t>(fd)});
         }
@@ -200,10 +210,11 @@ Result<void> Server::run() {
 
 void Server::accept_client() {
     for (;;) {
-        int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        // Non-blocking: a client that sends half a request must not stall everyone else.
+        int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0)
             return;
-        clients_[fd] = {};
+        clients_[fd] = Client{};
     }
 }
 
@@ -211,7 +222,7 @@ void Server::drop_client(int fd) {
     auto it = clients_.find(fd);
     if (it == clients_.end())
         return;
-    std::vector<uint64_t> owned = it->second;
+    std::vector<uint64_t> owned = it->second.owned;
     clients_.erase(it);
     ::close(fd);
     // Enclave processes never outlive the host that created them.
@@ -221,14 +232,26 @@ void Server::drop_client(int fd) {
 }
 
 void Server::serve_client(int fd) {
-    auto message = protocol::receive_message(fd);
-    if (!message.ok()) {
-        if (message.error().message().find("connection closed") == std::string::npos)
-            platform_log("dropping a client: %s", message.error().message().c_str());
-        drop_client(fd);
-        return;
+    for (;;) {
+        auto it = clients_.find(fd);
+        if (it == clients_.end())
+            return;  // dropped while handling a request
+        auto message = it->second.reader.receive(fd);
+        if (!message.ok()) {
+            if (message.error().message().find("connection closed") == std::string::npos) {
+                platform_log("dropping a client: %s", message.error().message().c_str());
+                (void)protocol::send_error(fd, message.error());
+            }
+            drop_client(fd);
+            return;
+        }
+        if (!message->has_value())
+            return;  // the rest of the request has not arrived yet
+        handle_client_request(fd, **message);
     }
-    protocol::Message& m = *message;
+}
+
+void Server::handle_client_request(int fd, protocol::Message& m) {
     Result<void> result = ok_result();
     switch (m.type) {
         case protocol::Type::kCreateEnclave:
@@ -237,14 +260,14 @@ void Server::serve_client(int fd) {
         case protocol::Type::kTerminateEnclave: {
             protocol::Reader r(m.payload);
             uint64_t id = 0;
-            auto owned = clients_.find(fd);
+            auto owner = clients_.find(fd);
             if (!r.get(&id) || !r.at_end()) {
                 result = Error(CCBOX_PROTOCOL_ERROR, "malformed terminate request");
             } else if (!enclaves_.count(id) || enclaves_[id].client != fd) {
                 result = Error(CCBOX_NOT_FOUND, "no enclave " + std::to_string(id) + " of this host");
             } else {
                 destroy(id, "terminated by its host");
-                auto& list = owned->second;
+                auto& list = owner->second.owned;
                 list.erase(std::remove(list.begin(), list.end(), id), list.end());
                 result = protocol::send_message(fd, protocol::Type::kOk, {});
             }
@@ -341,11 +364,15 @@ Result<void> Server::create_enclave(int client, protocol::Message& m) {
     epc_used_pages_ += enclave.epc_pages;
     const uint64_t id = enclave.id;
     const int pidfd = enclave.pidfd;
-    enclaves_[id] = enclave;
-    clients_[client].push_back(id);
+    // From now on the platform reads the enclave process's requests as they arrive: a
+    // hostile enclave that writes half a frame on its channel stalls nothing.
+    const int flags = ::fcntl(enclave.control, F_GETFL);
+    (void)::fcntl(enclave.control, F_SETFL, flags | O_NONBLOCK);
+    enclaves_[id] = std::move(enclave);
+    clients_[client].owned.push_back(id);
     platform_log("enclave %llu (%s, pid %d, %llu EPC pages) created",
-                 static_cast<unsigned long long>(id), request.image_name, enclave.pid,
-                 static_cast<unsigned long long>(enclave.epc_pages));
+                 static_cast<unsigned long long>(id), request.image_name, enclaves_[id].pid,
+                 static_cast<unsigned long long>(enclaves_[id].epc_pages));
     int fds[1] = {pidfd};
     return protocol::send_message(client, protocol::Type::kEnclaveCreated,
                                   std::span(reinterpret_cast<const uint8_t*>(&reply), sizeof reply), fds);
@@ -396,12 +423,23 @@ Result<wire::LoadedReply> Server::spawn_and_load(Enclave& enclave, const wire::L
 }
 
 void Server::serve_enclave(Enclave& enclave) {
-    auto message = protocol::receive_message(enclave.control);
-    if (!message.ok()) {
-        destroy(enclave.id, "its control channel failed");
-        return;
+    const uint64_t id = enclave.id;
+    for (;;) {
+        auto it = enclaves_.find(id);
+        if (it == enclaves_.end())
+            return;  // destroyed while handling a request
+        auto message = it->second.control_reader.receive(it->second.control);
+        if (!message.ok()) {
+            destroy(id, "its control channel failed");
+            return;
+        }
+        if (!message->has_value())
+            return;
+        handle_enclave_request(it->second, **message);
     }
-    protocol::Message& m = *message;
+}
+
+void Server::handle_enclave_request(Enclave& enclave, protocol::Message& m) {
     m.close_fds();
     const EnclaveKeyIdentity identity = key_identity_of(enclave.identity);
     if (m.type == protocol::Type::kEgetkey && m.payload.size() == sizeof(sgx::Keyrequest)) {
