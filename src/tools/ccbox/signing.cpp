@@ -7,6 +7,59 @@
 #include <sys/stat.h>
 
 namespace ccbox {
+namespace {
+
+bool file_sets(const ResolvedEnclave& enclave, const std::string& key) {
+    return enclave.config_file && enclave.config_file->lines.count(key) != 0;
+}
+
+// Where the effective value of `key` came from, for messages: "FILE:LINE", the image's
+// embedded properties, or the default.
+std::string source_of(const ResolvedEnclave& enclave, const std::string& key) {
+    if (file_sets(enclave, key))
+        return enclave.config_file->path + ":" + std::to_string(enclave.config_file->lines.at(key));
+    return enclave.image.embedded_properties() ? "the embedded properties" : "the default";
+}
+
+// "FILE:LINE: KEY", "IMAGE: embedded properties (section .ccbox.props): KEY" or "IMAGE: KEY (default)".
+std::string where_set(const ResolvedEnclave& enclave, const std::string& key) {
+    if (file_sets(enclave, key))
+        return enclave.config_file->where(key);
+    if (enclave.image.embedded_properties())
+        return enclave.image.origin() + ": embedded properties (section " + kPropertiesSectionName + "): " + key;
+    return enclave.image.origin() + ": " + key + " (default)";
+}
+
+// The layout refused the configuration because the enclave does not fit ELRANGE: names the
+// setting responsible (the heap, or the threads' stacks) and where it was set. The image itself
+// being the largest part keeps the layout's message, which names the image.
+Error attribute_elrange_error(const ResolvedEnclave& enclave, const Error& layout_error) {
+    const ccbox_enclave_config_t& c = enclave.config;
+    const uint64_t image = enclave.image.elf().image_size();
+    const uint64_t heap = c.num_heap_pages * sgx::kPageSize;
+    const uint64_t stacks = uint64_t(c.num_tcs) * c.num_stack_pages * sgx::kPageSize;
+    if (image >= heap && image >= stacks)
+        return layout_error;
+    std::string detail = layout_error.message();
+    const std::string image_prefix = enclave.image.origin() + ": ";
+    if (detail.starts_with(image_prefix))
+        detail.erase(0, image_prefix.size());
+    std::string cause;
+    if (heap >= stacks) {
+        cause = where_set(enclave, "NumHeapPages") + ": " + std::to_string(c.num_heap_pages) + " heap pages";
+    } else {
+        // Both keys multiply; name the one the file sets, the stack size when it sets both.
+        const bool file_sets_tcs_only = file_sets(enclave, "NumTCS") && !file_sets(enclave, "NumStackPages");
+        const std::string key = file_sets_tcs_only ? "NumTCS" : "NumStackPages";
+        const std::string other = file_sets_tcs_only ? "NumStackPages" : "NumTCS";
+        cause = where_set(enclave, key) + ": " + std::to_string(c.num_tcs) + " threads x " +
+                std::to_string(c.num_stack_pages) + " stack pages (" + other + " from " + source_of(enclave, other) +
+                ")";
+    }
+    return Error(layout_error.code(), cause + " are too large: " + detail);
+}
+
+}  // namespace
 
 Result<ResolvedEnclave> resolve_enclave(const std::string& image_path, const std::optional<std::string>& config_path) {
     CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::load(image_path));
@@ -20,11 +73,8 @@ Result<ResolvedEnclave> resolve_enclave(const std::string& image_path, const std
     const std::string origin = config_path ? *config_path : image_path;
     CCBOX_TRY(validate_enclave_config(out.config, origin));
     auto layout = EnclaveLayout::compute(out.image.elf(), out.config);
-    if (!layout.ok()) {
-        if (out.config_file && out.config_file->lines.count("NumHeapPages"))
-            return layout.error().with_context(out.config_file->where("NumHeapPages") + ": ");
-        return std::move(layout).error();
-    }
+    if (!layout.ok())
+        return attribute_elrange_error(out, layout.error());
     return out;
 }
 
