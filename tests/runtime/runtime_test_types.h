@@ -11,7 +11,12 @@ enum {
     RT_FAULT_ILLEGAL_INSTRUCTION = 4,
     RT_FAULT_SYSCALL = 5,
     RT_FAULT_PURE_VIRTUAL = 6,
-    RT_FAULT_STACK_SMASH = 7
+    RT_FAULT_STACK_SMASH = 7,
+    RT_FAULT_WRITE_RODATA = 8,    /* page permissions: .rodata is read-only */
+    RT_FAULT_EXECUTE_HEAP = 9,    /* the heap is not executable */
+    RT_FAULT_EXECUTE_STACK = 10,  /* nor is the stack */
+    RT_FAULT_WRITE_TEXT = 11,     /* .text is not writable */
+    RT_FAULT_STACK_GUARD = 12     /* a frame just below the stack hits the guard pages */
 };
 
 #endif

@@ -81,6 +81,11 @@ void init_thread(uintptr_t td) {
     ts->initialized = 1;
 }
 
+uintptr_t thread_td(uint64_t index) {
+    const abi::LayoutInfo& l = g_enclave.layout;
+    return g_enclave.base + l.threads_offset + index * l.thread_span + l.td_offset_in_span;
+}
+
 uintptr_t current_td() {
     const auto sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
     const abi::LayoutInfo& l = g_enclave.layout;
@@ -88,7 +93,7 @@ uintptr_t current_td() {
     const uint64_t index = (sp - threads) / l.thread_span;
     if (sp < threads || index >= l.thread_count)
         __builtin_trap();  // not on an enclave stack: nothing sane can continue
-    return threads + index * l.thread_span + l.td_offset_in_span;
+    return thread_td(index);
 }
 
 bool is_within(uintptr_t address, size_t size) {

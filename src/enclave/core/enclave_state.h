@@ -46,6 +46,8 @@ void initialize_enclave_once(uintptr_t td, const ccbox_enclu_t* enclu);
 // Sets up the TLS block of the TCS owning `td` on its first entry.
 void init_thread(uintptr_t td);
 
+// The TD page of TCS `index` (0-based; below the layout's thread_count).
+uintptr_t thread_td(uint64_t index);
 // The TD page of the TCS whose stack the caller runs on.
 uintptr_t current_td();
 inline ThreadState* current_thread_state() { return thread_state_of(current_td()); }
@@ -58,7 +60,8 @@ bool is_outside(uintptr_t address, size_t size);
 [[noreturn]] void abort_enclave(const char* message);
 
 // Runs .preinit_array/.init_array constructors (once, at CCBOX_ECALL_INIT), and at
-// CCBOX_ECALL_TERMINATE the atexit handlers and .fini_array in reverse order.
+// CCBOX_ECALL_TERMINATE the pthread key destructors of every TCS (its threads end), then the
+// atexit handlers and .fini_array in reverse order.
 void run_constructors();
 void run_destructors();
 

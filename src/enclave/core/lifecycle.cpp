@@ -1,6 +1,7 @@
 // Constructors at initialisation; atexit handlers and destructors at termination.
 // Trust domain: enclave.
 #include "enclave/core/enclave_state.h"
+#include "enclave/core/runtime_c.h"
 
 #include <stdlib.h>
 
@@ -47,6 +48,7 @@ void run_constructors() {
 }
 
 void run_destructors() {
+    ccbox_pthread_run_key_destructors();
     for (;;) {
         lock();
         ExitHandler* h = g_exit_handlers;

@@ -30,6 +30,10 @@ extern "C" uint32_t ccbox_rt_thread_id(void) {
 
 extern "C" void** ccbox_rt_key_values(void) { return current_thread_state()->key_values; }
 
+extern "C" void** ccbox_rt_thread_key_values(uint32_t thread) {
+    return thread < g_enclave.layout.thread_count ? thread_state_of(thread_td(thread))->key_values : nullptr;
+}
+
 extern "C" int ccbox_rt_random(void* data, size_t size) {
     auto* out = static_cast<uint8_t*>(data);
     while (size > 0) {

@@ -22,12 +22,19 @@ void ccbox_rt_host_yield(void);
 uint32_t ccbox_rt_thread_id(void);
 /* The calling TCS's pthread_key values (CCBOX_RT_MAX_KEYS of them). */
 void** ccbox_rt_key_values(void);
+/* The pthread_key values of TCS `thread` (0-based), or NULL past the last TCS. */
+void** ccbox_rt_thread_key_values(uint32_t thread);
 /* Hardware random bytes (RDRAND); returns 0 on success. */
 int ccbox_rt_random(void* data, size_t size);
 /* Aborts the enclave with a message; never returns. */
 void ccbox_rt_abort(const char* message) __attribute__((noreturn));
 /* Enclave start address and heap, for malloc initialisation. */
 void ccbox_rt_heap_region(void** base, size_t* size);
+
+/* The other way: the libc's part of termination, which the runtime calls (pthread.c).
+ * Runs the pthread key destructors of every TCS: TCS threads outlive every ECALL and end
+ * when the enclave terminates. */
+void ccbox_pthread_run_key_destructors(void);
 
 #ifdef __cplusplus
 }

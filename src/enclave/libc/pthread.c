@@ -7,6 +7,7 @@
 #include "libc_export.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -180,17 +181,24 @@ int ccbox_libc_pthread_once(pthread_once_t* once, void (*init)(void))
 CCBOX_LIBC_EXPORT(pthread_once)
 
 /* ---------------------------------------------------------------- thread-specific data */
+/* Each TCS is a thread that outlives every ECALL and ends when the enclave terminates, which
+ * is when the destructors run (ccbox_pthread_run_key_destructors). */
 static unsigned char ccbox_key_used[CCBOX_RT_MAX_KEYS];
+static void (*ccbox_key_destructor[CCBOX_RT_MAX_KEYS])(void*);
 static int ccbox_key_lock;
 
 int ccbox_libc_pthread_key_create(pthread_key_t* key, void (*destructor)(void*))
 {
-    (void)destructor; /* TCS threads never exit, so destructors never run */
     while (__atomic_exchange_n(&ccbox_key_lock, 1, __ATOMIC_ACQUIRE))
         __builtin_ia32_pause();
     int result = EAGAIN;
     for (unsigned i = 0; i < CCBOX_RT_MAX_KEYS; ++i)
         if (!ccbox_key_used[i]) {
+            /* A new key is NULL in every thread, also where a deleted key left a value. */
+            void** values;
+            for (uint32_t thread = 0; (values = ccbox_rt_thread_key_values(thread)) != NULL; ++thread)
+                values[i] = NULL;
+            ccbox_key_destructor[i] = destructor;
             ccbox_key_used[i] = 1;
             *key = i;
             result = 0;
@@ -224,6 +232,28 @@ int ccbox_libc_pthread_setspecific(pthread_key_t key, const void* value)
     return 0;
 }
 CCBOX_LIBC_EXPORT(pthread_setspecific)
+
+/* At termination (single-threaded): as at a thread's exit in POSIX, each non-NULL value of a
+ * key with a destructor is set to NULL and passed to the destructor, in every TCS, for up to
+ * PTHREAD_DESTRUCTOR_ITERATIONS rounds while destructors leave new values. */
+void ccbox_pthread_run_key_destructors(void)
+{
+    for (int round = 0; round < PTHREAD_DESTRUCTOR_ITERATIONS; ++round) {
+        int called = 0;
+        void** values;
+        for (uint32_t thread = 0; (values = ccbox_rt_thread_key_values(thread)) != NULL; ++thread)
+            for (unsigned k = 0; k < CCBOX_RT_MAX_KEYS; ++k) {
+                void* value = values[k];
+                if (!ccbox_key_used[k] || !ccbox_key_destructor[k] || !value)
+                    continue;
+                values[k] = NULL;
+                ccbox_key_destructor[k](value);
+                called = 1;
+            }
+        if (!called)
+            break;
+    }
+}
 
 /* ---------------------------------------------------------------- condition variables */
 /* pthread_cond_t's storage holds a sequence number; a waiter waits for it to change.

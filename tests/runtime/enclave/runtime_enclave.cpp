@@ -2,6 +2,7 @@
 // libc, and returns something the host can check independently.
 #undef NDEBUG  // the assertion fault test needs assert() in every build type
 #include "../shared/cxx_workload.hpp"
+#include "common/enclave_layout_abi.h"
 #include "runtime_test_t.h"
 
 #include <assert.h>
@@ -13,6 +14,7 @@
 #include <mbedtls/gcm.h>
 #include <mbedtls/sha256.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,21 +100,190 @@ int rt_libc_misc(void) {
         return 6;
     if (fopen("/etc/passwd", "r") != nullptr || errno != ENOSYS)
         return 7;
-    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
-    if (pthread_mutex_lock(&m) != 0 || pthread_mutex_trylock(&m) != EBUSY || pthread_mutex_unlock(&m) != 0)
-        return 8;
-    pthread_t thread;
-    if (pthread_create(&thread, nullptr, [](void*) -> void* { return nullptr; }, nullptr) == 0)
-        return 9;
     uint8_t random[32] = {};
     if (ccbox_random(random, sizeof random) != CCBOX_OK || !memcmp(random, "\0\0\0\0\0\0\0\0", 8))
-        return 10;
+        return 8;
     snprintf(buf, sizeof buf, "%s", strerror(ENOENT));
     if (strcmp(buf, "No such file or directory") != 0)
-        return 11;
+        return 9;
     if (!isalpha('q') || isdigit('x') || toupper('a') != 'A')
-        return 12;
+        return 10;
     return 0;
+}
+
+// Known text through each kind of stdio call; the host captures its descriptors 1 and 2.
+// Returns the number of the first call whose result was wrong.
+int rt_stdio(size_t long_size) {
+    if (printf("printf %d %s %.2f\n", 42, "enclave", 2.5) != 23)
+        return 1;
+    if (puts("puts adds the newline") < 0)
+        return 2;
+    if (fputs("fputs to stdout", stdout) < 0 || putchar('!') != '!' || putchar('\n') != '\n')
+        return 3;
+    // Longer than the formatter's buffer and than one write OCALL carries.
+    std::string text(long_size, '\0');
+    for (size_t i = 0; i < long_size; ++i)
+        text[i] = static_cast<char>('a' + i % 26);
+    if (printf("%s|\n", text.c_str()) != static_cast<int>(long_size) + 2)
+        return 4;
+    if (fwrite(text.data(), 1, long_size, stdout) != long_size || fputc('\n', stdout) != '\n')
+        return 5;
+    if (fprintf(stderr, "fprintf to stderr %#x\n", 0xbeef) != 25)
+        return 6;
+    if (fputs("fputs to stderr\n", stderr) < 0)
+        return 7;
+    return 0;
+}
+
+// ---------------------------------------------------------------- pthread
+
+// One thread's view of the synchronisation primitives; returns the number of the first failed
+// check.
+int rt_pthread_misc(void) {
+    pthread_t thread;
+    if (pthread_create(&thread, nullptr, [](void*) -> void* { return nullptr; }, nullptr) != ENOSYS)
+        return 1;  // enclaves run on the host's threads (docs/enclave-libc.md)
+    pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+    if (pthread_mutex_lock(&m) != 0 || pthread_mutex_trylock(&m) != EBUSY || pthread_mutex_unlock(&m) != 0 ||
+        pthread_mutex_trylock(&m) != 0 || pthread_mutex_unlock(&m) != 0 || pthread_mutex_destroy(&m) != 0)
+        return 2;
+    pthread_mutexattr_t attr;
+    pthread_mutex_t recursive, checked;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&recursive, &attr);
+    if (pthread_mutex_lock(&recursive) != 0 || pthread_mutex_trylock(&recursive) != 0 ||
+        pthread_mutex_unlock(&recursive) != 0 || pthread_mutex_unlock(&recursive) != 0 ||
+        pthread_mutex_unlock(&recursive) != EPERM)
+        return 3;
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+    pthread_mutex_init(&checked, &attr);
+    if (pthread_mutex_lock(&checked) != 0 || pthread_mutex_lock(&checked) != EDEADLK ||
+        pthread_mutex_unlock(&checked) != 0 || pthread_mutex_unlock(&checked) != EPERM)
+        return 4;
+    pthread_spinlock_t spin;
+    if (pthread_spin_init(&spin, PTHREAD_PROCESS_PRIVATE) != 0 || pthread_spin_trylock(&spin) != 0 ||
+        pthread_spin_trylock(&spin) != EBUSY || pthread_spin_unlock(&spin) != 0 || pthread_spin_lock(&spin) != 0 ||
+        pthread_spin_trylock(&spin) != EBUSY || pthread_spin_unlock(&spin) != 0 || pthread_spin_destroy(&spin) != 0)
+        return 5;
+    static int destructor_calls = 0;
+    pthread_key_t key, again;
+    int value = 1;
+    if (pthread_key_create(&key, [](void*) { ++destructor_calls; }) != 0 || pthread_getspecific(key) != nullptr ||
+        pthread_setspecific(key, &value) != 0 || pthread_getspecific(key) != &value)
+        return 6;
+    if (pthread_key_delete(key) != 0 || pthread_setspecific(key, &value) != EINVAL || destructor_calls != 0)
+        return 7;  // deleting a key runs no destructor
+    // A new key is NULL in every thread, even when it reuses the slot of a deleted one.
+    if (pthread_key_create(&again, nullptr) != 0 || pthread_getspecific(again) != nullptr ||
+        pthread_key_delete(again) != 0)
+        return 8;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    static int once_runs = 0;
+    if (pthread_once(&once, [] { ++once_runs; }) != 0 || pthread_once(&once, [] { ++once_runs; }) != 0 ||
+        once_runs != 1)
+        return 9;
+    return 0;
+}
+
+namespace {
+
+// rt_pthread_thread runs on four host threads at once (NumTCS = 4) in a fresh enclave.
+constexpr int kThreads = 4;
+constexpr int kIncrements = 2000;
+std::atomic<int> g_threads_in{0}, g_values_set{0}, g_lock_held{0}, g_lock_tried{0}, g_threads_done{0};
+std::atomic<int> g_once_runs{0};
+int g_once_saw = 0;
+int g_key_created = -1;
+pthread_once_t g_once = PTHREAD_ONCE_INIT;
+pthread_key_t g_key;
+pthread_mutex_t g_mutex = PTHREAD_MUTEX_INITIALIZER;
+pthread_spinlock_t g_spin;
+int g_thread_values[kThreads];
+int g_mutex_count = 0, g_spin_count = 0;
+
+// Waits, yielding to the host, until `counter` reaches `target`. Gives up after a minute, so
+// that a broken primitive fails the test instead of hanging it.
+bool wait_for(const std::atomic<int>& counter, int target) {
+    const time_t start = time(nullptr);
+    while (counter.load() < target) {
+        sched_yield();
+        if (time(nullptr) - start > 60)
+            return false;
+    }
+    return true;
+}
+
+// Runs when the TCS threads end, at termination: each thread's value says which it was.
+void log_key_value(void* value) {
+    char message[64];
+    snprintf(message, sizeof message, "pthread key destructor %d", *static_cast<int*>(value));
+    host_log(message);
+}
+
+// Holds every thread in pthread_once until all four are inside the enclave.
+void once_routine() {
+    g_once_saw = wait_for(g_threads_in, kThreads) ? kThreads : g_threads_in.load();
+    g_key_created = pthread_key_create(&g_key, log_key_value);
+    pthread_spin_init(&g_spin, PTHREAD_PROCESS_PRIVATE);
+    ++g_once_runs;
+}
+
+}  // namespace
+
+// Returns the number of the first failed check of thread `index`.
+int rt_pthread_thread(int index) {
+    if (index < 0 || index >= kThreads)
+        return 100;
+    ++g_threads_in;
+    // The routine ran once, and had finished when pthread_once returned, in every thread.
+    if (pthread_once(&g_once, once_routine) != 0 || g_once_runs.load() != 1)
+        return 1;
+    if (g_once_saw != kThreads)
+        return 2;
+    // Each TCS keeps its own value of the key.
+    if (g_key_created != 0 || pthread_getspecific(g_key) != nullptr)
+        return 3;
+    g_thread_values[index] = index;
+    if (pthread_setspecific(g_key, &g_thread_values[index]) != 0)
+        return 4;
+    ++g_values_set;
+    if (!wait_for(g_values_set, kThreads))
+        return 5;
+    if (pthread_getspecific(g_key) != &g_thread_values[index])
+        return 6;
+    // Thread 0 holds the mutex and the spin lock while the others try them.
+    if (index == 0) {
+        if (pthread_mutex_lock(&g_mutex) != 0 || pthread_spin_lock(&g_spin) != 0)
+            return 7;
+        ++g_lock_held;
+        if (!wait_for(g_lock_tried, kThreads - 1))
+            return 8;
+        if (pthread_spin_unlock(&g_spin) != 0 || pthread_mutex_unlock(&g_mutex) != 0)
+            return 9;
+    } else {
+        if (!wait_for(g_lock_held, 1))
+            return 8;
+        const bool busy = pthread_mutex_trylock(&g_mutex) == EBUSY && pthread_spin_trylock(&g_spin) == EBUSY;
+        ++g_lock_tried;
+        if (!busy)
+            return 10;
+    }
+    // Mutual exclusion under contention: plain increments, each under its lock.
+    for (int i = 0; i < kIncrements; ++i) {
+        pthread_mutex_lock(&g_mutex);
+        ++g_mutex_count;
+        pthread_mutex_unlock(&g_mutex);
+        pthread_spin_lock(&g_spin);
+        ++g_spin_count;
+        pthread_spin_unlock(&g_spin);
+    }
+    ++g_threads_done;
+    if (!wait_for(g_threads_done, kThreads))
+        return 11;
+    if (g_mutex_count != kThreads * kIncrements || g_spin_count != kThreads * kIncrements)
+        return 12;
+    return g_once_runs.load() == 1 ? 0 : 13;
 }
 
 // ---------------------------------------------------------------- C++
@@ -273,6 +444,54 @@ int recurse(volatile int n) {
     frame[0] = static_cast<char>(n);
     return recurse(n + 1) + frame[0];
 }
+
+// A page of .rodata to itself: no writable segment shares its page.
+alignas(4096) const char kReadOnlyPage[4096] = "read-only data";
+
+// Hides where a pointer came from, so that the compiler emits the access or call as written.
+template <typename T>
+T* opaque(T* p) {
+    asm volatile("" : "+r"(p) : : "memory");
+    return p;
+}
+
+// Calls `code` as a function (faults unless its page is executable). Kept out of rt_fault so
+// that its frame stays as the stack smash case expects.
+constexpr uint8_t kRet = 0xc3;
+__attribute__((noinline)) void call_code(uint8_t* code) { reinterpret_cast<void (*)()>(opaque(code))(); }
+__attribute__((noinline)) void execute_from_stack() {
+    uint8_t code[64] = {kRet};
+    call_code(code);
+}
+
+// The current TCS's stack, from the measured layout in its TD page (docs/image-format.md):
+// FS points at the TD page, whose first word is its own address (the glibc TCB).
+struct StackBounds {
+    uintptr_t bottom = 0, top = 0;
+};
+StackBounds current_stack() {
+    uintptr_t td;
+    asm volatile("mov %%fs:0, %0" : "=r"(td));
+    const auto* layout = reinterpret_cast<const ccbox::abi::LayoutInfo*>(td + ccbox::abi::kLayoutInfoOffset);
+    if (layout->magic != ccbox::abi::kThreadDataMagic)
+        return {};
+    const uintptr_t stack = td - layout->td_offset_in_span + layout->stack_offset_in_span;
+    return {stack, stack + layout->stack_size};
+}
+
+// Recursion with a fixed frame: each call writes all of its frame and recurses while one more
+// frame fits above `floor`. Returns the lowest stack pointer reached.
+__attribute__((noinline)) uintptr_t descend(uintptr_t floor, uintptr_t caller_sp) {
+    volatile uint8_t frame[1024];
+    for (size_t i = 0; i < sizeof frame; ++i)
+        frame[i] = static_cast<uint8_t>(i);
+    uintptr_t sp;
+    asm volatile("mov %%rsp, %0" : "=r"(sp));
+    // Every call after the first has exactly the frame of its caller.
+    const uintptr_t step = caller_sp ? caller_sp - sp : sizeof frame + 256;
+    const uintptr_t lowest = sp >= floor + step ? descend(floor, sp) : sp;
+    return lowest + (frame[0] & 0u);  // reading the frame after the call: no tail call
+}
 }  // namespace
 
 void rt_fault(int kind) {
@@ -314,9 +533,44 @@ void rt_fault(int kind) {
             host_log(buffer);
             break;
         }
+        case RT_FAULT_WRITE_RODATA: {
+            volatile char* p = opaque(const_cast<char*>(kReadOnlyPage));
+            *p = *p;
+            break;
+        }
+        case RT_FAULT_EXECUTE_HEAP: {
+            auto* code = static_cast<uint8_t*>(calloc(1, 64));
+            code[0] = kRet;
+            call_code(code);
+            free(code);
+            break;
+        }
+        case RT_FAULT_EXECUTE_STACK:
+            execute_from_stack();
+            break;
+        case RT_FAULT_WRITE_TEXT: {
+            volatile uint8_t* p = opaque(reinterpret_cast<uint8_t*>(&rt_empty));
+            *p = *p;
+            break;
+        }
+        case RT_FAULT_STACK_GUARD:
+            // Two pages past the bottom of the stack: the first frame below it faults.
+            descend(current_stack().bottom - 2 * 4096, 0);
+            break;
         default:
             break;
     }
+}
+
+// Recurses to `margin` bytes above the bottom of the TCS's stack; returns how far above the
+// bottom the lowest frame was (0 if the stack is not where the layout says).
+uint64_t rt_stack_reach(uint64_t margin, uint64_t* stack_size) {
+    const StackBounds stack = current_stack();
+    *stack_size = stack.top - stack.bottom;
+    const auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    if (here <= stack.bottom + margin || here > stack.top)
+        return 0;
+    return descend(stack.bottom + margin, 0) - stack.bottom;
 }
 
 // ---------------------------------------------------------------- secrets

@@ -15,12 +15,15 @@
 #include <openssl/sha.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unistd.h>
 
 namespace {
 
@@ -145,6 +148,114 @@ TEST_P(Runtime, QsortStrtodTimeAndTheRestOfLibc) {
     int failed = -1;
     ASSERT_EQ(rt_libc_misc(enclave(), &failed), CCBOX_OK);
     EXPECT_EQ(failed, 0) << "first failed libc check";
+}
+
+// Sends descriptor `fd` to a temporary file until take() returns what was written to it.
+class CapturedFd {
+public:
+    explicit CapturedFd(int fd) : fd_(fd), file_(std::tmpfile()) {
+        std::fflush(nullptr);
+        if (file_)
+            saved_ = ::dup(fd_);
+        if (saved_ >= 0 && ::dup2(::fileno(file_), fd_) < 0)
+            restore();
+    }
+    ~CapturedFd() {
+        restore();
+        if (file_)
+            std::fclose(file_);
+    }
+    CapturedFd(const CapturedFd&) = delete;
+    CapturedFd& operator=(const CapturedFd&) = delete;
+    bool capturing() const { return saved_ >= 0; }
+    std::string take() {
+        restore();
+        std::string text;
+        char chunk[4096];
+        ssize_t n;
+        for (off_t at = 0; (n = ::pread(::fileno(file_), chunk, sizeof chunk, at)) > 0; at += n)
+            text.append(chunk, static_cast<size_t>(n));
+        return text;
+    }
+
+private:
+    void restore() {
+        if (saved_ < 0)
+            return;
+        std::fflush(nullptr);
+        ::dup2(saved_, fd_);
+        ::close(saved_);
+        saved_ = -1;
+    }
+    int fd_;
+    FILE* file_;
+    int saved_ = -1;
+};
+
+// Enclave stdio goes through an OCALL that the host process writes to its own fd 1 and 2.
+TEST_P(Runtime, StdioReachesTheHostsStdoutAndStderr) {
+    ccbox_enclave_t* e = enclave();  // before capturing: an isolated enclave may start the platform
+    ASSERT_NE(e, nullptr);
+    const size_t long_size = 40000;
+    int failed = -1;
+    ccbox_result_t result = CCBOX_UNEXPECTED;
+    std::string out, err;
+    {
+        CapturedFd captured_out(1), captured_err(2);
+        ASSERT_TRUE(captured_out.capturing() && captured_err.capturing()) << std::strerror(errno);
+        result = rt_stdio(e, &failed, long_size);  // no gtest output until both are restored
+        err = captured_err.take();
+        out = captured_out.take();
+    }
+    ASSERT_EQ(result, CCBOX_OK);
+    EXPECT_EQ(failed, 0) << "first stdio call with a wrong result";
+    std::string text(long_size, '\0');
+    for (size_t i = 0; i < long_size; ++i)
+        text[i] = static_cast<char>('a' + i % 26);
+    EXPECT_EQ(out, "printf 42 enclave 2.50\nputs adds the newline\nfputs to stdout!\n" + text + "|\n" + text + "\n");
+    EXPECT_EQ(err, "fprintf to stderr 0xbeef\nfputs to stderr\n");
+}
+
+TEST_P(Runtime, PthreadMutexSpinKeyOnceAndCreateInOneThread) {
+    int failed = -1;
+    ASSERT_EQ(rt_pthread_misc(enclave(), &failed), CCBOX_OK);
+    EXPECT_EQ(failed, 0) << "first failed pthread check";
+}
+
+// NumTCS = 4 threads at once: pthread_once runs its routine once while the others wait, each
+// TCS keeps its own key value, a held mutex or spin lock is EBUSY to the others, and the locks
+// exclude. The TCS threads end when the enclave terminates, and the key's destructor runs then
+// for each thread's value.
+TEST_P(Runtime, PthreadOnceKeysAndLocksAcrossFourThreads) {
+    {
+        std::lock_guard lock(g_log_mutex);
+        g_log.clear();
+    }
+    {
+        Enclave e(GetParam(), image("runtime_enclave.signed"));
+        ASSERT_EQ(e.created, CCBOX_OK);
+        std::vector<std::thread> threads;
+        std::vector<int> failed(4, -1);
+        std::vector<ccbox_result_t> results(4, CCBOX_UNEXPECTED);
+        for (int i = 0; i < 4; ++i)
+            threads.emplace_back([&, i] { results[i] = rt_pthread_thread(e, &failed[i], i); });
+        for (auto& t : threads)
+            t.join();
+        for (int i = 0; i < 4; ++i) {
+            EXPECT_EQ(results[i], CCBOX_OK) << "thread " << i;
+            EXPECT_EQ(failed[i], 0) << "thread " << i << ": first failed check";
+        }
+    }
+    std::vector<std::string> destructed;
+    {
+        std::lock_guard lock(g_log_mutex);
+        for (const auto& line : g_log)
+            if (line.rfind("pthread key destructor", 0) == 0)
+                destructed.push_back(line);
+    }
+    std::sort(destructed.begin(), destructed.end());
+    EXPECT_EQ(destructed, (std::vector<std::string>{"pthread key destructor 0", "pthread key destructor 1",
+                                                    "pthread key destructor 2", "pthread key destructor 3"}));
 }
 
 TEST_P(Runtime, CxxContainersComputeWhatTheHostComputes) {
@@ -274,6 +385,18 @@ TEST_P(Runtime, HeapExhaustionIsNullOrBadAllocAndTheHeapNeverGrows) {
     uint64_t again = 0;
     ASSERT_EQ(rt_heap_exhaust_malloc(e, &again), CCBOX_OK);
     EXPECT_EQ(again, total) << "everything was freed and the heap has the same size";
+}
+
+// Recursion to just above the bottom of the stack succeeds: all NumStackPages are usable (a
+// frame below the bottom hits the guard pages: RuntimeFault's stack_guard).
+TEST_P(Runtime, RecursionFillsTheStackOfNumStackPages) {
+    const uint64_t stack = 32 * 4096;  // NumStackPages of the image
+    const uint64_t margin = 512;
+    uint64_t size = 0, reach = 0;
+    ASSERT_EQ(rt_stack_reach(enclave(), &reach, margin, &size), CCBOX_OK);
+    EXPECT_EQ(size, stack) << "the TD page's layout";
+    EXPECT_GE(reach, margin);
+    EXPECT_LT(reach, margin + 2048) << "the deepest frame is within a frame of the margin, in the lowest stack page";
 }
 
 class RuntimeFault : public ::testing::TestWithParam<std::tuple<Backend, int>> {};
@@ -416,8 +539,10 @@ INSTANTIATE_TEST_SUITE_P(Backends, Runtime, ::testing::ValuesIn(ccbox::test::bac
 
 using FaultParam = std::tuple<Backend, int>;
 std::string fault_name(const ::testing::TestParamInfo<FaultParam>& info) {
-    static const char* kNames[] = {"null", "abort", "recursion", "assert", "ud2", "syscall", "pure_virtual",
-                                   "stack_smash"};
+    static const char* kNames[] = {"null",         "abort",        "recursion",     "assert",
+                                   "ud2",          "syscall",      "pure_virtual",  "stack_smash",
+                                   "write_rodata", "execute_heap", "execute_stack", "write_text",
+                                   "stack_guard"};
     return ccbox::test::backend_name(std::get<0>(info.param)) + "_" + kNames[std::get<1>(info.param)];
 }
 
@@ -425,7 +550,10 @@ INSTANTIATE_TEST_SUITE_P(Faults, RuntimeFault,
                          ::testing::Combine(::testing::ValuesIn(ccbox::test::backends_under_test()),
                                             ::testing::Values(RT_FAULT_NULL, RT_FAULT_ABORT, RT_FAULT_RECURSION,
                                                               RT_FAULT_ASSERT, RT_FAULT_ILLEGAL_INSTRUCTION,
-                                                              RT_FAULT_PURE_VIRTUAL, RT_FAULT_STACK_SMASH)),
+                                                              RT_FAULT_PURE_VIRTUAL, RT_FAULT_STACK_SMASH,
+                                                              RT_FAULT_WRITE_RODATA, RT_FAULT_EXECUTE_HEAP,
+                                                              RT_FAULT_EXECUTE_STACK, RT_FAULT_WRITE_TEXT,
+                                                              RT_FAULT_STACK_GUARD)),
                          fault_name);
 
 // MRENCLAVE does not depend on the backend, and equals what `ccbox inspect` says.
