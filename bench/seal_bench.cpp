@@ -1,13 +1,10 @@
 // Sealing inside an enclave (seal and unseal, 4 KiB and 1 MiB) next to OpenSSL AES-256-GCM on
 // the host over the same sizes, in the same run. Target: ratio >= 0.5 at 1 MiB. Each seal
-// derives a fresh key (EGETKEY with a new KEYID), as ccbox_seal() always does. A second
-// baseline, libsodium's AES-256-GCM on the host, is the implementation the enclave runs: it
-// separates the cost of sealing from the speed of the cipher code.
+// derives a fresh key (EGETKEY with a new KEYID), as ccbox_seal() always does.
 #include "bench_enclaves.hpp"
 #include "ratio_reporter.hpp"
 
 #include <openssl/evp.h>
-#include <sodium.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -69,35 +66,11 @@ void openssl_gcm(benchmark::State& state, bool decrypt) {
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kIterations * size));
 }
 
-void sodium_gcm(benchmark::State& state, bool decrypt) {
-    const size_t size = static_cast<size_t>(state.range(0));
-    std::vector<uint8_t> in(size + 16, 0x5a), out(size + 16);
-    uint8_t key[32] = {1}, iv[12] = {2};
-    unsigned long long len = 0;
-    if (decrypt)  // a valid ciphertext to open
-        crypto_aead_aes256gcm_encrypt(in.data(), &len, out.data(), size, nullptr, 0, nullptr, iv, key);
-    for (auto _ : state) {
-        for (int i = 0; i < kIterations; ++i) {
-            if (decrypt)
-                benchmark::DoNotOptimize(crypto_aead_aes256gcm_decrypt(out.data(), &len, nullptr, in.data(), size + 16,
-                                                                       nullptr, 0, iv, key));
-            else
-                crypto_aead_aes256gcm_encrypt(out.data(), &len, in.data(), size, nullptr, 0, nullptr, iv, key);
-        }
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kIterations * size));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     const ccbox::bench::BenchEnclaves enclaves(argv[0]);
     g_enclaves = &enclaves;
-    if (sodium_init() < 0 || !crypto_aead_aes256gcm_is_available()) {
-        std::fprintf(stderr, "libsodium has no AES-256-GCM on this CPU\n");
-        return 1;
-    }
 
     ccbox::bench::RatioReporter reporter;
     for (int64_t size : {int64_t(4096), int64_t(1) << 20}) {
@@ -106,12 +79,6 @@ int main(int argc, char** argv) {
             ->Arg(size)
             ->UseRealTime();
         benchmark::RegisterBenchmark(("OpensslDecrypt/" + n).c_str(), [](benchmark::State& s) { openssl_gcm(s, true); })
-            ->Arg(size)
-            ->UseRealTime();
-        benchmark::RegisterBenchmark(("SodiumEncrypt/" + n).c_str(), [](benchmark::State& s) { sodium_gcm(s, false); })
-            ->Arg(size)
-            ->UseRealTime();
-        benchmark::RegisterBenchmark(("SodiumDecrypt/" + n).c_str(), [](benchmark::State& s) { sodium_gcm(s, true); })
             ->Arg(size)
             ->UseRealTime();
         benchmark::RegisterBenchmark(("SimSeal/" + n).c_str(), [](benchmark::State& s) { seal(s, sim(), false); })
@@ -135,10 +102,6 @@ int main(int argc, char** argv) {
             reporter.add_speed_ratio(std::string(backend) + " unseal " + n + " / OpenSSL AES-256-GCM",
                                      std::string(backend) + "Unseal/" + n + arg, "OpensslDecrypt/" + n + arg);
         }
-        reporter.add_speed_ratio("Sim seal " + n + " / libsodium AES-256-GCM (host)", "SimSeal/" + n + arg,
-                                 "SodiumEncrypt/" + n + arg);
-        reporter.add_speed_ratio("libsodium / OpenSSL AES-256-GCM (host) " + n, "SodiumEncrypt/" + n + arg,
-                                 "OpensslEncrypt/" + n + arg);
     }
     // Real time throughout: the isolated enclave works in another process, which the host's
     // CPU time does not see.

@@ -42,13 +42,15 @@ _ccbox_compiler_file(CCBOX_LIBSTDCXX_A libstdc++.a)
 _ccbox_compiler_file(CCBOX_LIBGCC_EH_A libgcc_eh.a)
 _ccbox_compiler_file(CCBOX_LIBGCC_A libgcc.a)
 
-# Crypto inside enclaves: Debian's static Mbed TLS (and libsodium for fast AES-GCM sealing).
-# Archives only contribute what an enclave uses.
+# Crypto inside enclaves: Debian's static Mbed TLS, and OpenSSL's libcrypto.a for the AES-GCM
+# of sealing (its AES-NI/VAES code is the fastest in Debian; docs/sealing.md). Archives only
+# contribute what an enclave uses: enclaves that do not seal carry no OpenSSL.
 find_library(CCBOX_MBEDCRYPTO_A NAMES libmbedcrypto.a REQUIRED)
 find_library(CCBOX_MBEDX509_A NAMES libmbedx509.a REQUIRED)
 find_library(CCBOX_MBEDTLS_A NAMES libmbedtls.a REQUIRED)
-find_library(CCBOX_SODIUM_A NAMES libsodium.a REQUIRED)
-set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A} ${CCBOX_SODIUM_A})
+find_library(CCBOX_OPENSSL_CRYPTO_A NAMES libcrypto.a REQUIRED)
+set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A}
+    ${CCBOX_OPENSSL_CRYPTO_A})
 
 function(ccbox_add_enclave target)
   cmake_parse_arguments(E "NO_CXX_RUNTIME" "EDL;CONFIG;KEY"

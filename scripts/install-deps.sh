@@ -12,7 +12,6 @@ PACKAGES="
   libcli11-dev
   libcpp-httplib-dev
   libsqlite3-dev
-  libsodium-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
   clang-14 libclang-rt-14-dev

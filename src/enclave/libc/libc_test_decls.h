@@ -1,12 +1,13 @@
 /* Declarations of the enclave libc's ccbox_libc_* functions for host unit tests.
  * Trust domain: host tests only. The host build of the enclave libc (without
  * CCBOX_ENCLAVE_LIBC) defines only the prefixed names, so tests can call them side by side
- * with glibc's. Covers string.c, string_fortify.c, ctype.c and stdlib.c. Usable from C and
- * C++. */
+ * with glibc's. Covers string.c, string_fortify.c, ctype.c, stdlib.c and scanf.c. Usable
+ * from C and C++. */
 #ifndef CCBOX_ENCLAVE_LIBC_TEST_DECLS_H
 #define CCBOX_ENCLAVE_LIBC_TEST_DECLS_H
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -150,6 +151,10 @@ void ccbox_libc_qsort_r(void* base, size_t nmemb, size_t size,
                         int (*compar)(const void*, const void*, void*), void* arg);
 void* ccbox_libc_bsearch(const void* key, const void* base, size_t nmemb, size_t size,
                          int (*compar)(const void*, const void*));
+
+/* scanf.c */
+int ccbox_libc_sscanf(const char* str, const char* fmt, ...);
+int ccbox_libc_vsscanf(const char* str, const char* fmt, va_list ap);
 
 #ifdef __cplusplus
 }

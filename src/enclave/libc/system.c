@@ -161,8 +161,8 @@ int ccbox_libc_fstat(int fd, struct stat* st)
 CCBOX_LIBC_EXPORT(fstat)
 
 /* No virtual memory management and no files inside an enclave: its memory is fixed at
- * creation (the heap is malloc's). Libraries that probe for these (libsodium's guarded
- * allocations, file-backed entropy fallbacks) get ENOSYS and use their other paths. */
+ * creation (the heap is malloc's). Libraries that probe for these (guarded allocations,
+ * file-backed entropy fallbacks) get ENOSYS and use their other paths. */
 #include <poll.h>
 #include <sys/mman.h>
 

@@ -1,0 +1,129 @@
+// The enclave libc's setjmp/longjmp, and the functions an enclave has no system for: each
+// fails the documented way (and the few with a meaning inside an enclave work).
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <csetjmp>
+#include <cstring>
+#include <netdb.h>
+#include <sys/select.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <ucontext.h>
+
+extern "C" {
+int ccbox_libc_setjmp(jmp_buf env) __attribute__((returns_twice));
+[[noreturn]] void ccbox_libc_longjmp(jmp_buf env, int value);
+int ccbox_libc_socket(int, int, int);
+int ccbox_libc_connect(int, const struct sockaddr*, socklen_t);
+int ccbox_libc_select(int, fd_set*, fd_set*, fd_set*, struct timeval*);
+long int ccbox_libc___fdelt_chk(long int fd);
+int ccbox_libc_getaddrinfo(const char*, const char*, const struct addrinfo*, struct addrinfo**);
+const char* ccbox_libc_gai_strerror(int code);
+void* ccbox_libc_dlopen(const char*, int);
+char* ccbox_libc_dlerror(void);
+int ccbox_libc_tcgetattr(int, struct termios*);
+int ccbox_libc_getcontext(ucontext_t*);
+int ccbox_libc_uname(struct utsname*);
+}
+
+namespace {
+
+jmp_buf g_env;
+int g_depth_reached = 0;
+
+[[noreturn]] void unwind_from(int depth, int value) {
+    if (depth == 0)
+        ccbox_libc_longjmp(g_env, value);
+    g_depth_reached = depth;
+    volatile char frame[256];  // a real frame on the way down
+    frame[0] = static_cast<char>(depth);
+    unwind_from(depth - 1, value + frame[0] * 0);
+}
+
+TEST(EnclaveLibcSetjmp, LongjmpReturnsToSetjmpWithItsValue) {
+    volatile int calls = 0;
+    volatile long kept = 0x1234;  // survives the jump (volatile: not in a clobbered register)
+    const int got = ccbox_libc_setjmp(g_env);
+    calls = calls + 1;
+    if (got == 0) {
+        kept = 0x5678;
+        unwind_from(20, 42);
+    }
+    EXPECT_EQ(got, 42);
+    EXPECT_EQ(calls, 2) << "setjmp returned twice";
+    EXPECT_EQ(kept, 0x5678);
+    EXPECT_EQ(g_depth_reached, 1) << "the jump crossed twenty frames";
+}
+
+TEST(EnclaveLibcSetjmp, LongjmpWithZeroMakesSetjmpReturnOne) {
+    volatile int rounds = 0;
+    const int got = ccbox_libc_setjmp(g_env);
+    rounds = rounds + 1;
+    if (rounds == 1)
+        ccbox_libc_longjmp(g_env, 0);
+    EXPECT_EQ(got, 1);
+    EXPECT_EQ(rounds, 2);
+}
+
+TEST(EnclaveLibcUnsupported, NetworkingFailsCleanly) {
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_socket(AF_INET, SOCK_STREAM, 0), -1);
+    EXPECT_EQ(errno, ENOSYS);
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_connect(3, nullptr, 0), -1);
+    EXPECT_EQ(errno, EBADF) << "no descriptor is a socket";
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_select(0, nullptr, nullptr, nullptr, nullptr), -1);
+    EXPECT_EQ(errno, ENOSYS);
+    struct addrinfo* list = reinterpret_cast<struct addrinfo*>(1);
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_getaddrinfo("localhost", "80", nullptr, &list), EAI_SYSTEM);
+    EXPECT_EQ(errno, ENOSYS);
+    EXPECT_EQ(list, nullptr);
+}
+
+TEST(EnclaveLibcUnsupported, GaiStrerrorHasGlibcsTexts) {
+    for (int code : {EAI_BADFLAGS, EAI_NONAME, EAI_AGAIN, EAI_FAIL, EAI_FAMILY, EAI_SOCKTYPE, EAI_SERVICE,
+                     EAI_MEMORY, EAI_SYSTEM, EAI_OVERFLOW})
+        EXPECT_STREQ(ccbox_libc_gai_strerror(code), gai_strerror(code)) << code;
+}
+
+TEST(EnclaveLibcUnsupported, FdeltChkChecksTheBound) {
+    EXPECT_EQ(ccbox_libc___fdelt_chk(0), 0);
+    EXPECT_EQ(ccbox_libc___fdelt_chk(130), 130 / __NFDBITS);
+    EXPECT_DEATH(ccbox_libc___fdelt_chk(FD_SETSIZE), "");
+    EXPECT_DEATH(ccbox_libc___fdelt_chk(-1), "");
+}
+
+TEST(EnclaveLibcUnsupported, DynamicLoadingSaysWhy) {
+    EXPECT_EQ(ccbox_libc_dlopen("libfoo.so", 0), nullptr);
+    const char* why = ccbox_libc_dlerror();
+    ASSERT_NE(why, nullptr);
+    EXPECT_NE(std::strstr(why, "enclave"), nullptr) << why;
+    EXPECT_EQ(ccbox_libc_dlerror(), nullptr) << "dlerror clears the message";
+}
+
+TEST(EnclaveLibcUnsupported, TerminalsAndContextsFail) {
+    struct termios t {};
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_tcgetattr(0, &t), -1);
+    EXPECT_EQ(errno, ENOTTY);
+    ucontext_t context;
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_getcontext(&context), -1);
+    EXPECT_EQ(errno, ENOSYS);
+}
+
+TEST(EnclaveLibcUnsupported, UnameDescribesTheEnclave) {
+    struct utsname name;
+    std::memset(&name, 0x55, sizeof name);
+    ASSERT_EQ(ccbox_libc_uname(&name), 0);
+    EXPECT_STREQ(name.sysname, "ccbox-enclave");
+    EXPECT_STREQ(name.machine, "x86_64");
+    errno = 0;
+    EXPECT_EQ(ccbox_libc_uname(nullptr), -1);
+    EXPECT_EQ(errno, EFAULT);
+}
+
+}  // namespace
