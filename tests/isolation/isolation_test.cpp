@@ -27,7 +27,9 @@
 #include <unistd.h>
 
 // OCALLs of runtime_test.edl (unused here but part of its table).
-extern "C" void host_empty(void) {}
+// OCALLs counted per host thread: an OCALL must run on the thread that made the ECALL.
+thread_local int t_ocalls_here = 0;
+extern "C" void host_empty(void) { ++t_ocalls_here; }
 extern "C" void host_log(const char*) {}
 extern "C" void host_wait_for_release(void) {}
 extern "C" int host_nested(int) { return 0; }
@@ -48,7 +50,7 @@ ccbox_enclave_setting_t settings_for(ccbox_enclave_setting_platform_t* platform)
 
 ccbox_result_t create(const std::string& path, const ccbox_enclave_setting_t* settings, ccbox_enclave_t** e,
                       uint32_t flags = CCBOX_ENCLAVE_FLAG_ISOLATED) {
-    return ccbox_create_runtime_test_enclave(path.c_str(), flags, settings, 1, e);
+    return ccbox_create_runtime_test_enclave(path.c_str(), flags, settings, settings ? 1 : 0, e);
 }
 
 bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
@@ -336,6 +338,61 @@ TEST(Containment, TheEnclaveProcessIsLockedDown) {
     EXPECT_EQ(fds, std::vector<int>{3}) << "only the control channel is open";
     int sum = 0;
     EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK);
+    ccbox_terminate_enclave(e);
+}
+
+// ---------------------------------------------------------------- calls and host memory
+
+// OCALLs run on the host thread that made the ECALL, even with several threads calling.
+TEST(Calls, OcallsRunOnTheCallingHostThread) {
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e), CCBOX_OK)
+        << ccbox_get_last_error();
+    std::vector<int> seen(3, -1);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t)
+        threads.emplace_back([&, t] {
+            t_ocalls_here = 0;
+            if (rt_ocall_loop(e, 10 + t) == CCBOX_OK)
+                seen[t] = t_ocalls_here;
+        });
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(seen, (std::vector<int>{10, 11, 12}));
+    ccbox_terminate_enclave(e);
+}
+
+// The documented difference from SGX: the enclave reaches host memory only in the arena.
+// ccbox_host_malloc memory (arena) works both ways and as a user_check pointer; a pointer to
+// the host's own heap, which SGX would let the enclave read, faults and aborts the enclave.
+TEST(Calls, UserCheckReachesOnlyTheArena) {
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e), CCBOX_OK)
+        << ccbox_get_last_error();
+    constexpr size_t kSize = 4096;
+    uint64_t address = 0;
+    ASSERT_EQ(rt_host_buffer(e, &address, kSize), CCBOX_OK);
+    ASSERT_NE(address, 0u);
+    const auto* shared = reinterpret_cast<const uint8_t*>(address);
+    uint64_t expected = 0;
+    for (size_t i = 0; i < kSize; ++i) {
+        ASSERT_EQ(shared[i], static_cast<uint8_t>(i * 7)) << "the host reads what the enclave wrote, at " << i;
+        expected += shared[i];
+    }
+    uint64_t sum = 0;
+    ASSERT_EQ(rt_sum_user_check(e, &sum, shared, kSize), CCBOX_OK);
+    EXPECT_EQ(sum, expected) << "user_check into the arena works";
+    ASSERT_EQ(rt_host_free(e, reinterpret_cast<void*>(address)), CCBOX_OK);
+
+    std::vector<uint8_t> own(kSize, 1);
+    EXPECT_EQ(rt_sum_user_check(e, &sum, own.data(), own.size()), CCBOX_ENCLAVE_ABORTED)
+        << "the host's own memory is out of the enclave's reach";
+    ccbox_terminate_enclave(e);
+
+    // In the sim backend (no isolation) the same pointer is readable, as on SGX.
+    ASSERT_EQ(create(image("runtime_enclave.signed"), nullptr, &e, CCBOX_ENCLAVE_FLAG_SIMULATE), CCBOX_OK);
+    EXPECT_EQ(rt_sum_user_check(e, &sum, own.data(), own.size()), CCBOX_OK);
+    EXPECT_EQ(sum, kSize);
     ccbox_terminate_enclave(e);
 }
 

@@ -579,6 +579,27 @@ void rt_make_secret(void) { ccbox_random(g_secret, sizeof g_secret); }
 
 void rt_reveal_secret(uint8_t secret[32]) { memcpy(secret, g_secret, 32); }
 
+// ---------------------------------------------------------------- host memory
+
+// Reads host memory through a user_check pointer (on SGX any host address; in the isolated
+// backend only the arena).
+uint64_t rt_sum_user_check(const uint8_t* data, size_t size) {
+    uint64_t sum = 0;
+    for (size_t i = 0; i < size; ++i)
+        sum += static_cast<const volatile uint8_t*>(data)[i];
+    return sum;
+}
+
+// A host buffer from ccbox_host_malloc, filled with i * 7 by the enclave; its address.
+uint64_t rt_host_buffer(size_t size) {
+    auto* p = static_cast<uint8_t*>(ccbox_host_malloc(size));
+    for (size_t i = 0; p && i < size; ++i)
+        p[i] = static_cast<uint8_t>(i * 7);
+    return reinterpret_cast<uintptr_t>(p);
+}
+
+void rt_host_free(void* buffer) { ccbox_host_free(buffer); }
+
 // ---------------------------------------------------------------- nested calls
 
 int rt_nested(int x) {
