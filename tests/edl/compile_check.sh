@@ -1,6 +1,7 @@
 #!/bin/sh
-# Generates the five files of an EDL and compiles both sides as C (gcc -std=c11) and as C++
-# (g++ -std=c++20) with -Wall -Wextra -Werror, at -O0 and -O2.
+# Generates the five files of an EDL and compiles both sides as C (gcc -std=c11, and -std=gnu11,
+# CMake's default, under which the C library's headers also declare POSIX and GNU functions)
+# and as C++ (g++ -std=c++20) with -Wall -Wextra -Werror, at -O0 and -O2.
 #
 #   compile_check.sh EDGER8R OUTDIR EDL [edger8r options...] [-I DIR...]
 #
@@ -28,9 +29,11 @@ for f in "$out/${name}_args.h" "$out/${name}_t.h" "$out/${name}_t.c" "$out/${nam
 done
 for opt in -O0 -O2; do
     for side in t u; do
-        # shellcheck disable=SC2086
-        ${CC:-gcc} -std=c11 -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
-            -o "$out/${name}_${side}.c$opt.o"
+        for std in c11 gnu11; do
+            # shellcheck disable=SC2086
+            ${CC:-gcc} -std=$std -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
+                -o "$out/${name}_${side}.$std$opt.o"
+        done
         # shellcheck disable=SC2086
         ${CXX:-g++} -std=c++20 -x c++ -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
             -o "$out/${name}_${side}.cpp$opt.o"

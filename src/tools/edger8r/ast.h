@@ -113,7 +113,9 @@ struct Function {
     bool switchless = false;       // transition_using_threads
     bool propagate_errno = false;
     Location propagate_errno_location;
-    std::vector<NameRef> call_attributes;  // [cdecl] and friends: accepted, ignored
+    std::vector<NameRef> call_attributes;  // as written; [cdecl], [stdcall], [fastcall] are ignored
+    bool dllimport = false;                // [dllimport]: a library of the host implements the OCALL
+    Location dllimport_location;
     std::string file;
 };
 

@@ -84,9 +84,11 @@ private:
         check_name(f.name, f.location, "a function name", diags_);
         if (f.name.rfind("ccbox_", 0) == 0)
             diags_.error(f.location, "function names beginning with 'ccbox_' are reserved for the runtime");
-        else if (is_c_library_function(f.name))
-            diags_.error(f.location, quoted(f.name) + " is a function of the C library: its generated proxy would "
-                                                      "clash with the library's declaration");
+        else
+            check_library_name(f);
+        if (f.trusted && f.dllimport)
+            diags_.error(f.dllimport_location, "'dllimport' is only valid on untrusted functions (OCALLs), not on "
+                                               "the ECALL " + quoted(f.name));
         check_parameter_names(f);
         const std::string owner = "function " + quoted(f.name);
         check_return_type(f);
@@ -108,6 +110,25 @@ private:
                                                  ", which is not an ECALL (trusted function) of this enclave");
             }
         }
+    }
+
+    // A function of the C library headers the generated code includes can only be a
+    // [dllimport] OCALL: the host calls the library's own function, and the enclave's proxy
+    // is a different function that only takes the name in the enclave's code (docs/edl.md).
+    // An ECALL or a host-implemented OCALL would clash with the library on one side or both.
+    void check_library_name(const Function& f) {
+        if (!is_c_library_function(f.name))
+            return;
+        const std::string lib = quoted(f.name) + " is a function of the C library: ";
+        if (f.trusted)
+            diags_.error(f.location, lib + "an ECALL of that name would clash with the library on both sides");
+        else if (!f.dllimport)
+            diags_.error(f.location, lib + "the host cannot implement an OCALL of that name; declare it "
+                                           "'[dllimport]' to call the library's own function");
+        else if (f.return_type.base == BaseType::Void && f.return_type.pointer_depth == 0)
+            diags_.error(f.location, lib + "a '[dllimport]' OCALL of it must return a value, or its proxy would "
+                                           "take the library function's own parameters and could not be told "
+                                           "apart from it");
     }
 
     // A parameter named like a type would hide that type inside the generated proxy (which

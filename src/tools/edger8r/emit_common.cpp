@@ -47,9 +47,11 @@ std::string user_parameters(const FunctionPlan& f) {
     return s + ")";
 }
 
-std::string user_signature(const FunctionPlan& f) {
+std::string user_signature(const FunctionPlan& f) { return user_signature(f, f.function->name); }
+
+std::string user_signature(const FunctionPlan& f, const std::string& other_name) {
     std::string r = f.return_type.empty() ? "void" : f.return_type;
-    return r + " " + f.function->name + user_parameters(f);
+    return r + " " + other_name + user_parameters(f);
 }
 
 namespace {
@@ -61,8 +63,8 @@ bool has_param_named(const FunctionPlan& f, const char* name) {
     return false;
 }
 
-std::string proxy_signature(const FunctionPlan& f, bool definition, bool with_enclave) {
-    std::string s = "ccbox_result_t " + f.function->name + "(";
+std::string proxy_signature(const FunctionPlan& f, bool definition, bool with_enclave, const std::string& name) {
+    std::string s = "ccbox_result_t " + name + "(";
     bool first = true;
     auto add = [&](const std::string& part) {
         s += (first ? "" : ", ") + part;
@@ -83,11 +85,34 @@ std::string proxy_signature(const FunctionPlan& f, bool definition, bool with_en
 }  // namespace
 
 std::string ecall_proxy_signature(const FunctionPlan& f, bool definition) {
-    return proxy_signature(f, definition, true);
+    return proxy_signature(f, definition, true, f.function->name);
 }
 
 std::string ocall_proxy_signature(const FunctionPlan& f, bool definition) {
-    return proxy_signature(f, definition, false);
+    return proxy_signature(f, definition, false, ocall_proxy_name(*f.function));
+}
+
+std::string ocall_proxy_name(const Function& f) { return f.dllimport ? "ccbox_dllimport_" + f.name : f.name; }
+
+std::vector<const FunctionPlan*> dllimport_ocalls(const Plan& plan) {
+    std::vector<const FunctionPlan*> list;
+    for (const FunctionPlan& f : plan.ocalls)
+        if (f.function->dllimport)
+            list.push_back(&f);
+    return list;
+}
+
+std::string dllimport_host_name(const Function& f) { return "_ccb_dllimport_" + f.name; }
+
+std::string dllimport_alias_signature(const FunctionPlan& f) {
+    return proxy_signature(f, true, false, f.function->name);
+}
+
+std::string proxy_arguments(const FunctionPlan& f) {
+    std::string s = f.return_type.empty() ? "" : "_ccb_retval";
+    for (const ParamPlan& p : f.params)
+        s += (s.empty() ? "" : ", ") + p.name;
+    return s;
 }
 
 void emit_prelude(CodeWriter& w) {

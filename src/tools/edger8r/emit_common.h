@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace ccbox::edl {
 
@@ -26,13 +27,26 @@ std::string render_term(const LengthTerm& term, const RefRenderer& ref);
 
 // The parameter list as the EDL declares it ("(void)" when empty).
 std::string user_parameters(const FunctionPlan& f);
-// R name(params)
+// R name(params), or R other_name(params)
 std::string user_signature(const FunctionPlan& f);
+std::string user_signature(const FunctionPlan& f, const std::string& other_name);
 // ccbox_result_t name(ccbox_enclave_t* enclave, R* retval, params) -- `definition` uses the
 // reserved _ccb_ names so that no parameter can collide with them.
 std::string ecall_proxy_signature(const FunctionPlan& f, bool definition);
-// ccbox_result_t name(R* retval, params)
+// ccbox_result_t name(R* retval, params), with the name of ocall_proxy_name()
 std::string ocall_proxy_signature(const FunctionPlan& f, bool definition);
+
+// A [dllimport] OCALL is named like a function of a library of the host (memccpy of the C
+// library). The enclave's proxy is then ccbox_dllimport_<name>, which X_t.h makes callable by
+// the OCALL's name; the host's wrapper calls the library's function through a declaration of
+// its own, _ccb_dllimport_<name>, bound to the library's symbol.
+std::string ocall_proxy_name(const Function& f);
+std::vector<const FunctionPlan*> dllimport_ocalls(const Plan& plan);
+std::string dllimport_host_name(const Function& f);
+// ccbox_result_t <name>(R* _ccb_retval, params): the OCALL's name over its proxy's parameters
+std::string dllimport_alias_signature(const FunctionPlan& f);
+// "_ccb_retval, dest, src": the parameters of a definition-style proxy signature, passed on
+std::string proxy_arguments(const FunctionPlan& f);
 
 // The static helpers at the top of X_t.c and X_u.c.
 void emit_prelude(CodeWriter& w);

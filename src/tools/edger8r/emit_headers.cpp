@@ -20,6 +20,8 @@ std::string suffixes(const FunctionPlan& f) {
     }
     if (f.function->trusted)
         s = (f.function->is_public ? " public" : " private") + s;
+    if (f.function->dllimport)
+        s = " dllimport" + s;
     return s.empty() ? "" : "  /*" + s + " */";
 }
 
@@ -39,9 +41,35 @@ void begin(CodeWriter& w, const Program& program, const Plan& plan, const char* 
 }
 
 void end(CodeWriter& w, const Plan& plan, const char* suffix) {
-    close_extern_c(w);
-    w.line();
     w.line("#endif /* " + include_guard(plan, suffix) + " */");
+}
+
+// The OCALL's name calls the proxy of a [dllimport] OCALL. In C++ an overload, which leaves
+// the library's own function of that name callable; in C a macro, defined after the headers
+// of the C library (already included here, so that they are not parsed under it).
+void emit_dllimport_aliases(CodeWriter& w, const Plan& plan) {
+    const std::vector<const FunctionPlan*> imports = dllimport_ocalls(plan);
+    if (imports.empty())
+        return;
+    w.line("/* [dllimport] OCALLs are named like a function of a library of the host: their proxies");
+    w.line(" * (ccbox_dllimport_<name>) are called by that name, through an overload in C++ and a");
+    w.line(" * macro in C. */");
+    w.line("#ifdef __cplusplus");
+    for (const FunctionPlan* f : imports) {
+        w.open("inline " + dllimport_alias_signature(*f));
+        w.line("return " + ocall_proxy_name(*f->function) + "(" + proxy_arguments(*f) + ");");
+        w.close();
+    }
+    w.line("#else");
+    w.line("#include <stdlib.h>");
+    w.line("#include <string.h>");
+    w.line("#include <wchar.h>");
+    for (const FunctionPlan* f : imports) {
+        w.line("#undef " + f->function->name);
+        w.line("#define " + f->function->name + " " + ocall_proxy_name(*f->function));
+    }
+    w.line("#endif");
+    w.line();
 }
 
 }  // namespace
@@ -57,6 +85,9 @@ std::string emit_trusted_header(const Program& program, const Plan& plan) {
     for (const FunctionPlan& f : plan.ocalls)
         w.line(ocall_proxy_signature(f, false) + ";" + suffixes(f));
     w.line();
+    close_extern_c(w);
+    w.line();
+    emit_dllimport_aliases(w, plan);
     end(w, plan, "T_H");
     return w.text();
 }
@@ -69,8 +100,12 @@ std::string emit_untrusted_header(const Program& program, const Plan& plan) {
         w.line(ecall_proxy_signature(f, false) + ";" + suffixes(f));
     w.line();
     w.line("/* OCALLs: implemented by the host */");
-    for (const FunctionPlan& f : plan.ocalls)
-        w.line(user_signature(f) + ";" + suffixes(f));
+    for (const FunctionPlan& f : plan.ocalls) {
+        if (f.function->dllimport)
+            w.line("/* " + user_signature(f) + ": [dllimport], a library of the host implements it */");
+        else
+            w.line(user_signature(f) + ";" + suffixes(f));
+    }
     w.line();
     w.line("/* The OCALL table of this EDL, indexed by " + plan.prefix + "_fcn_id_<ocall>. */");
     w.line("extern const ccbox_ocall_func_t " + plan.prefix + "_ocall_function_table[];");
@@ -80,6 +115,8 @@ std::string emit_untrusted_header(const Program& program, const Plan& plan) {
            "_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
     w.line(std::string(37 + plan.prefix.size(), ' ') +
            "uint32_t setting_count, ccbox_enclave_t** enclave);");
+    w.line();
+    close_extern_c(w);
     w.line();
     end(w, plan, "U_H");
     return w.text();

@@ -214,7 +214,8 @@ private:
         std::string args;
         for (size_t i = 0; i < f_.params.size(); ++i)
             args += (i ? ", " : "") + argument(f_.params[i]);
-        std::string call = f_.function->name + "(" + args + ");";
+        std::string name = host_ && f_.function->dllimport ? dllimport_host_name(*f_.function) : f_.function->name;
+        std::string call = name + "(" + args + ");";
         w_.line(f_.return_type.empty() ? call : "_ccb_ret = " + call);
         if (host_ && f_.function->propagate_errno)
             w_.line("_ccb_e = errno;");

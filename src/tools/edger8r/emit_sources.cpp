@@ -9,10 +9,36 @@
 namespace ccbox::edl {
 namespace {
 
-void begin(CodeWriter& w, const Program& program, const Plan& plan, const char* header, const char* what) {
-    w.line(banner(program, what));
-    w.line("#include \"" + plan.prefix + header + "\"");
+// X_t.h makes the names of [dllimport] OCALLs call their proxies (in C through macros); the
+// generated code calls the library's functions of those names, if any, itself.
+void undefine_dllimport_aliases(CodeWriter& w, const Plan& plan) {
+    const std::vector<const FunctionPlan*> imports = dllimport_ocalls(plan);
+    if (imports.empty())
+        return;
+    w.line("/* this file calls the library's functions, not the aliases of [dllimport] proxies */");
+    for (const FunctionPlan* f : imports)
+        w.line("#undef " + f->function->name);
     w.line();
+}
+
+// The host's wrapper of a [dllimport] OCALL calls the library's function through a name of
+// its own bound to the library's symbol: X_u.h does not declare the function (the library's
+// header does, maybe differently), and no header needs to be in scope for the call.
+void declare_dllimport_functions(CodeWriter& w, const Plan& plan) {
+    for (const FunctionPlan* f : dllimport_ocalls(plan)) {
+        const std::string& name = f->function->name;
+        w.line("/* [dllimport]: the host's own " + name + ", from the library that defines it */");
+        w.line("extern " + user_signature(*f, dllimport_host_name(*f->function)) + " __asm__(\"" + name + "\");");
+        w.line();
+    }
+}
+
+void begin(CodeWriter& w, const Program& program, const Plan& plan, Side side, const char* what) {
+    w.line(banner(program, what));
+    w.line("#include \"" + plan.prefix + (side == Side::Enclave ? "_t.h" : "_u.h") + "\"");
+    w.line();
+    if (side == Side::Enclave)
+        undefine_dllimport_aliases(w, plan);
     w.line("#include <errno.h>");
     w.line("#include <stddef.h>");
     w.line("#include <stdint.h>");
@@ -79,7 +105,7 @@ void emit_enclave_tables(CodeWriter& w, const Program& program, const Plan& plan
 
 std::string emit_trusted_source(const Program& program, const Plan& plan) {
     CodeWriter w;
-    begin(w, program, plan, "_t.h", "Enclave-side marshalling");
+    begin(w, program, plan, Side::Enclave, "Enclave-side marshalling");
     w.line("/* ---- ECALL wrappers: run by the trusted runtime on its enclave copy of the input ---- */");
     w.line();
     for (const FunctionPlan& f : plan.ecalls)
@@ -94,13 +120,14 @@ std::string emit_trusted_source(const Program& program, const Plan& plan) {
 
 std::string emit_untrusted_source(const Program& program, const Plan& plan) {
     CodeWriter w;
-    begin(w, program, plan, "_u.h", "Host-side marshalling");
+    begin(w, program, plan, Side::Host, "Host-side marshalling");
     w.line("/* ---- ECALL proxies ---- */");
     w.line();
     for (const FunctionPlan& f : plan.ecalls)
         emit_sender(w, plan, f, Side::Host);
     w.line("/* ---- OCALL wrappers: unmarshal what the enclave sent, call the host's function ---- */");
     w.line();
+    declare_dllimport_functions(w, plan);
     for (const FunctionPlan& f : plan.ocalls) {
         emit_receiver(w, plan, f, Side::Host);
         const std::string& n = f.function->name;

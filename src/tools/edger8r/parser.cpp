@@ -221,6 +221,10 @@ std::unique_ptr<Function> Parser::parse_function(bool trusted) {
         for (const NameRef& a : f->call_attributes) {
             if (a.name != "cdecl" && a.name != "stdcall" && a.name != "fastcall" && a.name != "dllimport")
                 fail(a.location, "unknown function attribute '" + a.name + "'");
+            if (a.name == "dllimport" && !f->dllimport) {
+                f->dllimport = true;
+                f->dllimport_location = a.location;
+            }
         }
         expect_punct(']', "after the function attributes");
     }

@@ -52,8 +52,8 @@ bool is_well_known_type_name(const std::string& name);
 bool is_keyword(const std::string& name);
 // Type names EDL knows without a declaration: size_t, wchar_t, the fixed-width types, bool.
 bool is_builtin_type_name(const std::string& name);
-// Functions of the C library headers the generated files include: a proxy of that name
-// would clash with the library's declaration.
+// Functions of the C library headers the generated files include: only a [dllimport] OCALL
+// can have such a name (anything else would clash with the library's declaration).
 bool is_c_library_function(const std::string& name);
 
 }  // namespace ccbox::edl

@@ -152,9 +152,17 @@ const Case kChecks[] = {
      "t.edl:1:39: error: names beginning with '_ccb_' are reserved for generated code"},
     {"ReservedFunctionName", "enclave { trusted { public void ccbox_start(void); }; };",
      "t.edl:1:33: error: function names beginning with 'ccbox_' are reserved for the runtime"},
-    {"LibraryFunctionName", "enclave { untrusted { void* memccpy([user_check] void* d); }; };",
-     "t.edl:1:29: error: 'memccpy' is a function of the C library: its generated proxy would clash with the "
-     "library's declaration"},
+    {"LibraryFunctionNameOcall", "enclave { untrusted { void* memccpy([user_check] void* d); }; };",
+     "t.edl:1:29: error: 'memccpy' is a function of the C library: the host cannot implement an OCALL of that "
+     "name; declare it '[dllimport]' to call the library's own function"},
+    {"LibraryFunctionNameEcall", "enclave { trusted { public size_t strlen([in, string] const char* s); }; };",
+     "t.edl:1:35: error: 'strlen' is a function of the C library: an ECALL of that name would clash with the "
+     "library on both sides"},
+    {"LibraryFunctionDllimportReturningVoid", "enclave { untrusted { [dllimport] void free([user_check] void* p); }; };",
+     "t.edl:1:40: error: 'free' is a function of the C library: a '[dllimport]' OCALL of it must return a value, "
+     "or its proxy would take the library function's own parameters and could not be told apart from it"},
+    {"DllimportOnEcall", "enclave { trusted { public [dllimport] void f(void); }; };",
+     "t.edl:1:29: error: 'dllimport' is only valid on untrusted functions (OCALLs), not on the ECALL 'f'"},
     {"ParameterNamedLikeAType", "enclave { struct S { int x; }; trusted { public void f(int S); }; };",
      "t.edl:1:60: error: parameter 'S' of 'f' has the name of a type or constant it would hide in generated code"},
     {"ParameterNamedSizeT", "enclave { trusted { public void f(int size_t); }; };",

@@ -92,6 +92,34 @@ TEST(Generation, ProxyParameterNamesDoNotCollide) {
                          "ccbox_result_t f(ccbox_enclave_t* _ccb_enclave, int* _ccb_retval, int enclave, int retval);"));
 }
 
+// [dllimport]: the host's wrapper calls the library's own function (X_u.h does not declare
+// it); the enclave's proxy is ccbox_dllimport_<name>, callable by the OCALL's name.
+TEST(Generation, DllimportOcallCallsTheHostLibrary) {
+    auto r = compile(
+        "enclave { untrusted { [cdecl, dllimport] void* memccpy([in, out, size=len] void* dest, "
+        "[in, size=len] const void* src, int val, size_t len); }; };");
+    ASSERT_TRUE(r.ok) << r.messages();
+    EXPECT_FALSE(contains(r.file("t_u.h"), "void* memccpy(void* dest, const void* src, int val, size_t len);"));
+    const std::pair<const char*, const char*> expected[] = {
+        {"t_u.h", "/* void* memccpy(void* dest, const void* src, int val, size_t len): [dllimport]"},
+        {"t_u.c", "extern void* _ccb_dllimport_memccpy(void* dest, const void* src, int val, size_t len) "
+                  "__asm__(\"memccpy\");"},
+        {"t_u.c", "_ccb_ret = _ccb_dllimport_memccpy((void*)_ccb_p_dest, (const void*)_ccb_p_src, _ccb_v_val, "
+                  "_ccb_v_len);"},
+        {"t_t.h", "ccbox_result_t ccbox_dllimport_memccpy(void** retval, void* dest, const void* src, int val, "
+                  "size_t len);  /* dllimport */"},
+        {"t_t.h", "inline ccbox_result_t memccpy(void** _ccb_retval, void* dest, const void* src, int val, "
+                  "size_t len) {"},
+        {"t_t.h", "return ccbox_dllimport_memccpy(_ccb_retval, dest, src, val, len);"},
+        {"t_t.h", "#define memccpy ccbox_dllimport_memccpy"},
+        {"t_t.c", "#undef memccpy"},
+        {"t_t.c", "ccbox_result_t ccbox_dllimport_memccpy(void** _ccb_retval, void* dest,"},
+        {"t_t.c", "{NULL, 0u, \"memccpy\"},"},
+    };
+    for (const auto& [file, text] : expected)
+        EXPECT_TRUE(contains(r.file(file), text)) << file << " lacks: " << text;
+}
+
 TEST(Generation, EnclaveTables) {
     auto r = compile(kEdl);
     std::string c = r.file("t_t.c");

@@ -40,6 +40,7 @@ TEST_P(RegressionEdl, IsAccepted) {
 
 const Input kInputs[] = {
     {"SgxSampleEnclave", "sgx_sdk/Enclave.edl", {"sgx_system"}, {}},
+    {"SgxFunctions", "sgx_sdk/Edger8rSyntax/Functions.edl", {}, {}},
     {"SgxTstdc", "sgx_system/sgx_tstdc.edl", {}, {}},
     {"SgxTsgxssl", "sgx_system/sgx_tsgxssl.edl", {}, {}},
     {"SgxPthread", "sgx_system/sgx_pthread.edl", {}, {}},

@@ -99,6 +99,22 @@ static int call_deep_ocall(void) {
     return 0;
 }
 
+/* memccpy is a [dllimport] OCALL: the host's C library copies. <string.h> came first, and the
+ * name still calls the proxy (edl_test_t.h defines it as a macro in C). */
+static int call_dllimport_ocall(void) {
+    char dest[12];
+    void* stop = NULL;
+    memset(dest, '.', sizeof dest);
+    CHECK_OK(memccpy(&stop, dest, "copy;rest!!", ';', sizeof dest));
+    CHECK(stop != NULL);  /* the host's pointer just after the ';': a value only */
+    CHECK(memcmp(dest, "copy;.......", sizeof dest) == 0);  /* the rest came back unchanged */
+    stop = dest;
+    CHECK_OK(memccpy(&stop, dest, "no stop here", '#', sizeof dest));
+    CHECK(stop == NULL);  /* not found: all len bytes copied */
+    CHECK(memcmp(dest, "no stop here", sizeof dest) == 0);
+    return 0;
+}
+
 int ecall_call_ocalls(void) {
     int r = call_value_ocalls();
     if (r)
@@ -106,7 +122,10 @@ int ecall_call_ocalls(void) {
     r = call_buffer_ocalls();
     if (r)
         return r;
-    return call_deep_ocall();
+    r = call_deep_ocall();
+    if (r)
+        return r;
+    return call_dllimport_ocall();
 }
 
 int ecall_call_hostile_ocalls(void) {

@@ -17,6 +17,14 @@ TEST(EdlOcalls, EveryOcallRoundTrips) {
     EXPECT_EQ(r, 0) << "failed check at enc_ocalls.c:" << r;
 }
 
+// memccpy is a [dllimport] OCALL: the host implements nothing, its C library copies.
+// ecall_call_ocalls calls it from C, this ECALL from C++.
+TEST(EdlOcalls, DllimportCallsTheHostCLibrary) {
+    int r = -1;
+    ASSERT_EQ(ecall_dllimport_cxx(enclave(), &r), CCBOX_OK);
+    EXPECT_EQ(r, 0) << "failed check at enc_cxx.cpp:" << r;
+}
+
 TEST(EdlOcalls, AllowListGovernsReentry) {
     int r = -1;
     ASSERT_EQ(ecall_reenter_via_ocall(enclave(), &r, 6), CCBOX_OK);
