@@ -72,8 +72,10 @@ function(ccbox_add_enclave target)
     add_custom_command(
       OUTPUT ${gen_dir}/${edl_name}_t.c ${gen_dir}/${edl_name}_t.h ${gen_dir}/${edl_name}_args.h
       COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
-      COMMAND ${CCBOX_EDGER8R} --trusted --trusted-dir ${gen_dir} ${search_args} ${edl_abs}
+      COMMAND ${CCBOX_EDGER8R} --trusted --trusted-dir ${gen_dir} ${search_args}
+              --depfile ${gen_dir}/${edl_name}_t.d ${edl_abs}
       DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
+      DEPFILE ${gen_dir}/${edl_name}_t.d
       COMMENT "ccbox-edger8r: trusted side of ${E_EDL}"
       VERBATIM)
     list(APPEND sources ${gen_dir}/${edl_name}_t.c)
@@ -148,8 +150,10 @@ function(ccbox_add_edl_untrusted target)
   add_custom_command(
     OUTPUT ${gen_dir}/${edl_name}_u.c ${gen_dir}/${edl_name}_u.h ${gen_dir}/${edl_name}_args.h
     COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
-    COMMAND ${CCBOX_EDGER8R} --untrusted --untrusted-dir ${gen_dir} ${search_args} ${edl_abs}
+    COMMAND ${CCBOX_EDGER8R} --untrusted --untrusted-dir ${gen_dir} ${search_args}
+            --depfile ${gen_dir}/${edl_name}_u.d ${edl_abs}
     DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
+    DEPFILE ${gen_dir}/${edl_name}_u.d
     COMMENT "ccbox-edger8r: untrusted side of ${E_EDL}"
     VERBATIM)
   target_sources(${target} PRIVATE ${gen_dir}/${edl_name}_u.c)

@@ -1,5 +1,6 @@
 #include "file_provider.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -29,6 +30,13 @@ std::string DiskFileProvider::identity(const std::string& path) {
     if (ec)
         return path;
     return canonical.string();
+}
+
+std::optional<std::string> RecordingFileProvider::read(const std::string& path) {
+    auto contents = inner_.read(path);
+    if (contents && std::find(files_read_.begin(), files_read_.end(), path) == files_read_.end())
+        files_read_.push_back(path);
+    return contents;
 }
 
 std::optional<std::string> MemoryFileProvider::read(const std::string& path) {

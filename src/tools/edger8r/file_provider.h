@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace ccbox::edl {
 
@@ -35,6 +36,20 @@ public:
 
 private:
     std::map<std::string, std::string> files_;
+};
+
+// Passes reads through to another provider and remembers every file that was read (in
+// order, once each), so the tool can write a dependency file for build systems.
+class RecordingFileProvider final : public FileProvider {
+public:
+    explicit RecordingFileProvider(FileProvider& inner) : inner_(inner) {}
+    std::optional<std::string> read(const std::string& path) override;
+    std::string identity(const std::string& path) override { return inner_.identity(path); }
+    const std::vector<std::string>& files_read() const { return files_read_; }
+
+private:
+    FileProvider& inner_;
+    std::vector<std::string> files_read_;
 };
 
 // Joins a directory and a relative path ("" or "." directory: the path itself).

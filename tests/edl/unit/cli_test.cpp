@@ -124,4 +124,40 @@ TEST_F(Cli, UnwritableOutputDirectoryExitsWithOne) {
     EXPECT_EQ(run("--trusted-dir file/sub x.edl"), 1);
 }
 
+TEST_F(Cli, DepfileListsTheEdlAndEveryImportedFile) {
+    write("main.edl", "enclave {\n  from \"lib.edl\" import *;\n  import \"sub dir/other.edl\";\n};\n");
+    write("libs/lib.edl", "enclave { trusted { public void from_lib(); }; };");
+    write("libs/sub dir/other.edl", "enclave { untrusted { void from_other(); }; };");
+    ASSERT_EQ(run("--untrusted --search-path libs --depfile deps/main.d main.edl"), 1) << err_;
+    fs::create_directories(dir_ / "deps");
+    ASSERT_EQ(run("--untrusted --search-path libs --depfile deps/main.d main.edl"), 0) << err_;
+    std::string root = fs::canonical(dir_).string();
+    std::string expected = root + "/main_u.c " + root + "/main_args.h " + root + "/main_u.h: \\\n  " + root +
+                           "/main.edl \\\n  " + root + "/libs/lib.edl \\\n  " + root +
+                           "/libs/sub\\ dir/other.edl\n";
+    EXPECT_EQ(read(dir_ / "deps/main.d"), expected);
+}
+
+TEST_F(Cli, NoDepfileWhenTheEdlHasErrors) {
+    write("bad.edl", "enclave { trusted { public void f(int* p); }; };");
+    EXPECT_EQ(run("--depfile bad.d bad.edl"), 1);
+    EXPECT_FALSE(fs::exists(dir_ / "bad.d"));
+}
+
+TEST_F(Cli, AFailedWriteLeavesTheOldFileAndNoTemporary) {
+    write("x.edl", kEdl);
+    write("out/x_t.c", "old contents");
+    // A file size limit of 1 KiB (SIGXFSZ ignored, so write() fails with EFBIG) makes writing
+    // the generated x_t.c fail part-way, even for root.
+    std::string cmd = "cd '" + dir_.string() + "' && (trap '' XFSZ; ulimit -f 1; exec '" EDGER8R_PATH
+                      "' --trusted --trusted-dir out x.edl) 2> stderr.txt";
+    int status = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_NE(read(dir_ / "stderr.txt").find("cannot write"), std::string::npos);
+    EXPECT_EQ(read(dir_ / "out/x_t.c"), "old contents");
+    for (const auto& entry : fs::directory_iterator(dir_ / "out"))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+}
+
 }  // namespace
