@@ -254,6 +254,43 @@ private:
     void* out_ = nullptr;
 };
 
+// Fills the call slot of the scope's TCS with exactly these buffers and runs the ECALL with
+// its OCALLs. `*written` is what the enclave reports having written (at most output_size).
+ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t function_id, const void* input,
+                        size_t input_size, void* output, size_t output_size, size_t* written) {
+    *written = 0;
+    const uint32_t tcs = scope.call().tcs;
+    const TcsChannel& channel = enclave->channels[tcs];
+    ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
+    std::memset(slot, 0, sizeof *slot);
+    slot->function_id = function_id;
+    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_size = input_size;
+    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_size = output_size;
+    slot->result = CCBOX_UNEXPECTED;
+    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
+    slot->scratch_size = kScratchSize;
+
+    Backend& backend = *enclave->backend;
+    ccbox_exit_t exit = backend.enter(tcs, CCBOX_ENTER_ECALL, slot);
+    while (exit.code == CCBOX_EXIT_OCALL) {
+        if (!run_ocall(enclave, channel, exit.arg))
+            return CCBOX_UNEXPECTED;
+        exit = backend.enter(tcs, CCBOX_ENTER_ORET, slot);
+    }
+    switch (exit.code) {
+        case CCBOX_EXIT_RETURN:
+            *written = slot->output_written <= output_size ? slot->output_written : 0;
+            return static_cast<ccbox_result_t>(slot->result);
+        case CCBOX_EXIT_ABORTED:
+            enclave->aborted.store(true, std::memory_order_release);
+            return CCBOX_ENCLAVE_ABORTED;
+        default:
+            return CCBOX_UNEXPECTED;
+    }
+}
+
 }  // namespace
 
 ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
@@ -263,44 +300,30 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
     CallScope scope(enclave, active_call_on(enclave));
     if (ccbox_result_t r = scope.acquire(); r != CCBOX_OK)
         return r;
-    Backend& backend = *enclave->backend;
-    StagedBuffers buffers(backend);
+    StagedBuffers buffers(*enclave->backend);
     if (ccbox_result_t r = buffers.stage(input, input_size, output_size, output); r != CCBOX_OK)
         return r;
+    size_t written = 0;
+    ccbox_result_t result =
+        run_call(enclave, scope, function_id, buffers.input(), input_size, buffers.output(), output_size, &written);
+    buffers.copy_back(output, written);
+    if (output_written)
+        *output_written = written;
+    return result;
+}
 
-    const uint32_t tcs = scope.call().tcs;
-    const TcsChannel& channel = enclave->channels[tcs];
-    ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
-    std::memset(slot, 0, sizeof *slot);
-    slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(buffers.input());
-    slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(buffers.output());
-    slot->output_size = output_size;
-    slot->result = CCBOX_UNEXPECTED;
-    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
-    slot->scratch_size = kScratchSize;
-
-    ccbox_exit_t exit = backend.enter(tcs, CCBOX_ENTER_ECALL, slot);
-    while (exit.code == CCBOX_EXIT_OCALL) {
-        if (!run_ocall(enclave, channel, exit.arg))
-            return CCBOX_UNEXPECTED;
-        exit = backend.enter(tcs, CCBOX_ENTER_ORET, slot);
-    }
-    switch (exit.code) {
-        case CCBOX_EXIT_RETURN: {
-            const uint64_t written = slot->output_written <= output_size ? slot->output_written : 0;
-            buffers.copy_back(output, written);
-            if (output_written)
-                *output_written = written;
-            return static_cast<ccbox_result_t>(slot->result);
-        }
-        case CCBOX_EXIT_ABORTED:
-            enclave->aborted.store(true, std::memory_order_release);
-            return CCBOX_ENCLAVE_ABORTED;
-        default:
-            return CCBOX_UNEXPECTED;
-    }
+ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
+                                      size_t input_size, void* output, size_t output_size, size_t* output_written) {
+    if (enclave->aborted.load(std::memory_order_acquire))
+        return CCBOX_ENCLAVE_ABORTED;
+    CallScope scope(enclave, active_call_on(enclave));
+    if (ccbox_result_t r = scope.acquire(); r != CCBOX_OK)
+        return r;
+    size_t written = 0;
+    ccbox_result_t result = run_call(enclave, scope, function_id, input, input_size, output, output_size, &written);
+    if (output_written)
+        *output_written = written;
+    return result;
 }
 
 }  // namespace ccbox::host

@@ -58,4 +58,11 @@ void clear_last_error();
 ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
                             void* output, size_t output_size, size_t* output_written);
 
+// The same call with the buffer addresses put into the call slot exactly as given: none of
+// this library's checks of input and output (in the enclave, wrapping) and no staging into
+// the arena. This is what a host that does not use this library can do, so the attack tests
+// use it to show that the enclave's own checks hold. Not part of the public API.
+ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
+                                      size_t input_size, void* output, size_t output_size, size_t* output_written);
+
 }  // namespace ccbox::host

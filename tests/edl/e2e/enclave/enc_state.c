@@ -18,6 +18,15 @@ static int secret_intact(void) { return memcmp(g_secret, g_secret_reference, SEC
 
 uint64_t ecall_secret_address(void) { return (uint64_t)(uintptr_t)g_secret; }
 
+static uint8_t g_copy[1024] __attribute__((aligned(16)));
+
+uint64_t ecall_copy_into_enclave(const uint8_t* buf, size_t len) {
+    if (len > sizeof g_copy)
+        return 0;
+    memcpy(g_copy, buf, len);
+    return (uint64_t)(uintptr_t)g_copy;
+}
+
 int ecall_attack_target(const uint8_t* buf, size_t len, const uint8_t* arr, size_t elem, size_t n, const char* s,
                         uint8_t* out_buf, size_t olen) {
     ++g_attack_calls;

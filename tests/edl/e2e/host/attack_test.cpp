@@ -18,6 +18,7 @@ namespace {
 
 using edl_test::enclave;
 using edl_test::Marshal;
+using edl_test::SharedBuffer;
 
 constexpr size_t kHeader = 64;
 constexpr uint64_t kNull = UINT64_MAX;
@@ -50,21 +51,21 @@ protected:
         }
     };
 
+    // Every call goes straight to the enclave (edl_test::call_unchecked): the host library's
+    // own refusals of pointers into the enclave and of wrapping buffers are bypassed, as a
+    // hostile host would, so what is refused here is refused by the enclave itself.
     static ccbox_result_t call(const void* in, size_t in_size, void* out, size_t out_size, size_t* written) {
-        return ccbox_call_enclave_function(enclave(), edl_test_fcn_id_ecall_attack_target, in, in_size, out, out_size,
-                                           written);
+        return edl_test::call_unchecked(edl_test_fcn_id_ecall_attack_target, in, in_size, out, out_size, written);
     }
 
-    static ccbox_result_t call(Marshal& m, size_t out_size = 16 + 8) {
-        std::vector<uint8_t> out(out_size, 0);
+    // The input in shared memory (the enclave reads it there directly) and an output buffer
+    // there too.
+    static ccbox_result_t call(const Marshal& m, size_t out_size = 16 + 8) {
+        SharedBuffer in(m), out(out_size);
         size_t written = 0;
-        return call(m.data(), m.size(), out.data(), out.size(), &written);
+        return call(in.data(), in.size(), out.data(), out.size(), &written);
     }
 
-    // In the isolated backend the enclave's memory is not mapped in the host process, and the
-    // host library copies call buffers it cannot share into the arena: handing it a pointer
-    // into the enclave (or one that wraps) faults in the host itself, before anything reaches
-    // the enclave. These attacks only make sense where the host can address enclave memory.
     static uint64_t secret_address() {
         uint64_t address = 0;
         EXPECT_EQ(ecall_secret_address(enclave(), &address), CCBOX_OK);
@@ -81,42 +82,62 @@ protected:
 uint64_t EdlAttack::real_calls = 0;
 
 TEST_F(EdlAttack, HandMadeBufferInTheDocumentedFormatWorks) {
-    Marshal m = Call{}.build();
-    std::vector<uint8_t> out(16 + 8, 0);
+    SharedBuffer in(Call{}.build()), out(16 + 8);
     size_t written = 0;
-    ASSERT_EQ(call(m.data(), m.size(), out.data(), out.size(), &written), CCBOX_OK);
+    ASSERT_EQ(call(in.data(), in.size(), out.data(), out.size(), &written), CCBOX_OK);
     ++real_calls;
     EXPECT_EQ(written, out.size());
     int r = -1;
     std::memcpy(&r, out.data(), sizeof r);
     EXPECT_EQ(r, 0);
     for (size_t k = 16; k < out.size(); ++k)
-        EXPECT_EQ(out[k], 0x5a);
+        EXPECT_EQ(out.data()[k], 0x5a);
 }
 
 TEST_F(EdlAttack, InputBufferInsideTheEnclaveIsRefused) {
+    // A well-formed marshalling buffer, placed inside the enclave: taken from there, it
+    // would run the ECALL (the host making the enclave read its own memory as input).
+    Marshal m = Call{}.build();
+    uint64_t inside = 0;
+    ASSERT_EQ(ecall_copy_into_enclave(enclave(), &inside, m.data(), m.size()), CCBOX_OK);
+    ASSERT_NE(inside, 0u);
+    SharedBuffer out(24);
+    size_t written = 0;
+    EXPECT_EQ(call(reinterpret_cast<const void*>(inside), m.size(), out.data(), out.size(), &written),
+              CCBOX_INVALID_PARAMETER);
+    EXPECT_EQ(written, 0u);
+    // Nor can the secret itself be read as input.
     uint64_t secret = secret_address();
     ASSERT_NE(secret, 0u);
-    std::vector<uint8_t> out(24, 0);
+    EXPECT_EQ(call(reinterpret_cast<const void*>(secret), 64, out.data(), out.size(), &written),
+              CCBOX_INVALID_PARAMETER);
+}
+
+TEST_F(EdlAttack, InputBufferStraddlingTheEnclaveStartIsRefused) {
+    SharedBuffer out(24);
     size_t written = 0;
-    EXPECT_NE(call(reinterpret_cast<const void*>(secret), 64, out.data(), out.size(), &written), CCBOX_OK);
+    const uintptr_t below = edl_test::enclave_base() - 64;
+    EXPECT_EQ(call(reinterpret_cast<const void*>(below), 128, out.data(), out.size(), &written),
+              CCBOX_INVALID_PARAMETER);
 }
 
 TEST_F(EdlAttack, OutputBufferInsideTheEnclaveIsRefused) {
     uint64_t secret = secret_address();
-    Marshal m = Call{}.build();
+    SharedBuffer in(Call{}.build());
     size_t written = 0;
     // A successful call would write the return value and 0x5a bytes over the secret.
-    EXPECT_NE(call(m.data(), m.size(), reinterpret_cast<void*>(secret), 24, &written), CCBOX_OK);
+    EXPECT_EQ(call(in.data(), in.size(), reinterpret_cast<void*>(secret), 24, &written), CCBOX_INVALID_PARAMETER);
+    EXPECT_EQ(written, 0u);
 }
 
 TEST_F(EdlAttack, BufferThatWrapsTheAddressSpaceIsRefused) {
-    std::vector<uint8_t> out(24, 0);
+    SharedBuffer in(Call{}.build()), out(24);
     size_t written = 0;
     const void* wrapping = reinterpret_cast<const void*>(UINTPTR_MAX - 0xfff);
-    EXPECT_NE(call(wrapping, 0x2000, out.data(), out.size(), &written), CCBOX_OK);
-    Marshal m = Call{}.build();
-    EXPECT_NE(call(m.data(), m.size(), const_cast<void*>(wrapping), 0x2000, &written), CCBOX_OK);
+    EXPECT_EQ(call(wrapping, 0x2000, out.data(), out.size(), &written), CCBOX_INVALID_PARAMETER);
+    EXPECT_EQ(call(in.data(), in.size(), const_cast<void*>(wrapping), 0x2000, &written), CCBOX_INVALID_PARAMETER);
+    // A length that wraps from a buffer that does start outside the enclave.
+    EXPECT_EQ(call(in.data(), SIZE_MAX - 8, out.data(), out.size(), &written), CCBOX_INVALID_PARAMETER);
 }
 
 TEST_F(EdlAttack, LengthThatWrapsTheCursorIsRefused) {
@@ -155,13 +176,12 @@ TEST_F(EdlAttack, StringWithoutTerminatorIsRefused) {
 TEST_F(EdlAttack, BuffersTooSmallForTheirDeclaredContentsAreRefused) {
     Call c;
     Marshal m = c.build();
-    // Header cut short.
-    EXPECT_EQ(call(m.data(), kHeader - 8, nullptr, 0, nullptr), CCBOX_INVALID_PARAMETER);
-    // Input ends before the declared data.
-    std::vector<uint8_t> cut(m.data(), m.data() + m.size() - 3);
-    std::vector<uint8_t> out(24, 0);
+    SharedBuffer in(m), out(24);
     size_t written = 0;
-    EXPECT_EQ(call(cut.data(), cut.size(), out.data(), out.size(), &written), CCBOX_INVALID_PARAMETER);
+    // Header cut short.
+    EXPECT_EQ(call(in.data(), kHeader - 8, nullptr, 0, nullptr), CCBOX_INVALID_PARAMETER);
+    // Input ends before the declared data.
+    EXPECT_EQ(call(in.data(), in.size() - 3, out.data(), out.size(), &written), CCBOX_INVALID_PARAMETER);
     // Output too small for the [out] buffer.
     EXPECT_EQ(call(m, 16 + 4), CCBOX_BUFFER_TOO_SMALL);
     // Descriptor disagrees with the size parameter.

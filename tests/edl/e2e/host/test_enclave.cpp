@@ -1,5 +1,7 @@
 #include "test_enclave.h"
 
+#include "host/enclave.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -88,6 +90,27 @@ ccbox_enclave_t* enclave() {
         }
     }
     return g_enclave;
+}
+
+SharedBuffer::SharedBuffer(size_t size)
+    : data_(static_cast<uint8_t*>(enclave()->backend->allocate_shared(size ? size : 1))), size_(size) {
+    if (!data_)
+        throw std::bad_alloc();
+    std::memset(data_, 0, size_);
+}
+
+SharedBuffer::SharedBuffer(const Marshal& contents) : SharedBuffer(contents.size()) {
+    std::memcpy(data_, contents.data(), size_);
+}
+
+SharedBuffer::~SharedBuffer() { enclave()->backend->free_shared(data_); }
+
+uintptr_t enclave_base() { return enclave()->backend->enclave_base(); }
+
+ccbox_result_t call_unchecked(uint32_t function_id, const void* input, size_t input_size, void* output,
+                              size_t output_size, size_t* written) {
+    return ccbox::host::call_enclave_unchecked(enclave(), function_id, input, input_size, output, output_size,
+                                               written);
 }
 
 }  // namespace edl_test

@@ -43,10 +43,37 @@ public:
         return offset;
     }
     uint8_t* data() { return bytes_.data(); }
+    const uint8_t* data() const { return bytes_.data(); }
     size_t size() const { return bytes_.size(); }
 
 private:
     std::vector<uint8_t> bytes_;
 };
+
+// Untrusted memory the enclave reads and writes directly: the arena in the isolated backend,
+// the host heap in sim. The host can change it at any time, during a call too: this is what
+// a hostile host hands the enclave.
+class SharedBuffer {
+public:
+    explicit SharedBuffer(size_t size);
+    explicit SharedBuffer(const Marshal& contents);
+    ~SharedBuffer();
+    SharedBuffer(const SharedBuffer&) = delete;
+    SharedBuffer& operator=(const SharedBuffer&) = delete;
+    uint8_t* data() const { return data_; }
+    size_t size() const { return size_; }
+
+private:
+    uint8_t* data_;
+    size_t size_;
+};
+
+// Where ELRANGE starts (the same address in the host's and in the enclave's view).
+uintptr_t enclave_base();
+// ECALL `function_id` with the call slot holding exactly these addresses: the host library
+// neither checks them (inside the enclave, wrapping) nor copies them into the arena. This is
+// what a host that does not use our library can do; the enclave's own checks must hold.
+ccbox_result_t call_unchecked(uint32_t function_id, const void* input, size_t input_size, void* output,
+                              size_t output_size, size_t* written);
 
 }  // namespace edl_test
