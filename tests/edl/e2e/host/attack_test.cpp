@@ -208,4 +208,118 @@ TEST_F(EdlAttack, NullDescriptorsReachTheEnclaveAsNull) {
     ++real_calls;
 }
 
+
+// Deep copy under attack: ecall_deep_in([in, count=1] const struct blob* b,
+// [in, count=n] struct ints* arr, size_t n), with regions made by hand (docs/edl.md,
+// "Deep copy"). Header: b's region size 0, arr's region size 8, n 16; regions from 32.
+// struct blob { size_t len; [size=len] uint8_t* data; }: 16 bytes, len at 0, marker at 8.
+// struct ints { uint32_t n; [count=n] int32_t* values; }: 16 bytes, n at 0, marker at 8.
+class EdlDeepCopyAttack : public ::testing::Test {
+protected:
+    struct Region {
+        std::vector<uint8_t> bytes;
+        void put(size_t offset, uint64_t value, size_t width = 8) {
+            if (bytes.size() < offset + width)
+                bytes.resize(offset + width, 0);
+            std::memcpy(bytes.data() + offset, &value, width);
+        }
+        size_t append(const void* data, size_t size) {
+            size_t at = (bytes.size() + 15) & ~size_t{15};
+            bytes.resize(at + size, 0);
+            std::memcpy(bytes.data() + at, data, size);
+            return at;
+        }
+    };
+
+    Region blob_region() const {
+        Region r;
+        r.put(0, 5);  // len
+        r.put(8, 1);  // data follows
+        r.append("hello", 5);
+        return r;
+    }
+    Region ints_region(size_t n) const {
+        Region r;
+        for (size_t k = 0; k < n; ++k) {
+            r.put(k * 16, k + 1, 4);  // n
+            r.put(k * 16 + 8, 1);     // values follow
+        }
+        for (size_t k = 0; k < n; ++k) {
+            std::vector<int32_t> values;
+            for (size_t j = 0; j <= k; ++j)
+                values.push_back(static_cast<int32_t>((k + 1) * 100 + j));
+            r.append(values.data(), values.size() * sizeof(int32_t));
+        }
+        return r;
+    }
+    static Marshal build(const Region& b, const Region& arr, uint64_t n) {
+        Marshal m(24);
+        m.slot(0, b.bytes.size());
+        m.slot(8, arr.bytes.size());
+        m.slot(16, n);
+        m.append(b.bytes.data(), b.bytes.size());
+        m.append(arr.bytes.data(), arr.bytes.size());
+        return m;
+    }
+    static ccbox_result_t call(const Marshal& m, int* ret = nullptr) {
+        SharedBuffer in(m), out(8);
+        size_t written = 0;
+        ccbox_result_t r = edl_test::call_unchecked(edl_test_fcn_id_ecall_deep_in, in.data(), in.size(), out.data(),
+                                                    out.size(), &written);
+        if (ret)
+            std::memcpy(ret, out.data(), sizeof *ret);
+        return r;
+    }
+};
+
+TEST_F(EdlDeepCopyAttack, HandMadeRegionsInTheDocumentedFormatWork) {
+    int ret = -1;
+    ASSERT_EQ(call(build(blob_region(), ints_region(3), 3), &ret), CCBOX_OK);
+    EXPECT_EQ(ret, 0) << "the enclave saw other values (enc_deep.c:" << ret << ")";
+}
+
+TEST_F(EdlDeepCopyAttack, MarkerOtherThanZeroOrOneIsRefused) {
+    Region b = blob_region();
+    b.put(8, 2);
+    EXPECT_EQ(call(build(b, ints_region(3), 3)), CCBOX_INVALID_PARAMETER);
+    Region arr = ints_region(3);
+    arr.put(16 + 8, reinterpret_cast<uintptr_t>(&arr));  // a host address instead of a marker
+    EXPECT_EQ(call(build(blob_region(), arr, 3)), CCBOX_INVALID_PARAMETER);
+}
+
+TEST_F(EdlDeepCopyAttack, MemberLengthReachingPastTheRegionIsRefused) {
+    Region b = blob_region();
+    b.put(0, 6);  // len says 6, the region holds 5 bytes of data
+    EXPECT_EQ(call(build(b, ints_region(3), 3)), CCBOX_INVALID_PARAMETER);
+    Region arr = ints_region(3);
+    arr.put(2 * 16, 1000, 4);  // the last element claims 1000 values
+    EXPECT_EQ(call(build(blob_region(), arr, 3)), CCBOX_INVALID_PARAMETER);
+}
+
+TEST_F(EdlDeepCopyAttack, MemberLengthThatWrapsIsRefused) {
+    Region b = blob_region();
+    b.put(0, UINT64_MAX - 7);  // 16 + len wraps around
+    EXPECT_EQ(call(build(b, ints_region(3), 3)), CCBOX_INVALID_PARAMETER);
+    Region arr = ints_region(3);
+    arr.put(0, UINT32_MAX, 4);  // n * sizeof(int32_t) beyond the region
+    EXPECT_EQ(call(build(blob_region(), arr, 3)), CCBOX_INVALID_PARAMETER);
+}
+
+TEST_F(EdlDeepCopyAttack, CountTimesElementSizeOverflowIsRefused) {
+    Marshal m = build(blob_region(), ints_region(3), 3);
+    m.slot(16, uint64_t{1} << 60);  // n * sizeof(struct ints) overflows 64 bits
+    ccbox_result_t r = call(m);
+    EXPECT_EQ(r, CCBOX_INVALID_PARAMETER) << ccbox_result_str(r);
+}
+
+TEST_F(EdlDeepCopyAttack, RegionLongerOrShorterThanItsWalkIsRefused) {
+    Region arr = ints_region(3);
+    arr.bytes.resize(arr.bytes.size() + 16, 0);  // trailing bytes the walk does not reach
+    EXPECT_EQ(call(build(blob_region(), arr, 3)), CCBOX_INVALID_PARAMETER);
+    // Three elements' data, but n says two: the walk ends before the region does.
+    EXPECT_EQ(call(build(blob_region(), ints_region(3), 2)), CCBOX_INVALID_PARAMETER);
+    // n says four: the element array alone reaches past the data.
+    EXPECT_EQ(call(build(blob_region(), ints_region(3), 4)), CCBOX_INVALID_PARAMETER);
+}
+
 }  // namespace
