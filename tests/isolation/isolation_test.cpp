@@ -565,6 +565,48 @@ TEST(PlatformSocket, GarbageIsRejectedAndEveryoneElseIsStillServed) {
     ccbox_terminate_enclave(e);
 }
 
+// EGETKEY and EREPORT are answered only on an enclave process's own control channel, for the
+// identity the platform measured itself. Sent on the host socket (where a host, or anything
+// able to connect, could claim any identity), well-formed key, report and load messages are
+// refused with an error and no key or report comes back.
+TEST(PlatformSocket, KeyAndReportRequestsFromHostsAreRefused) {
+    OwnPlatform platform({"--sku", "DC2s_v2"});
+    const std::string socket = (platform.dir.path() / "platform.sock").string();
+    const uint32_t kMagic = 0x50584243;
+    std::vector<uint8_t> keyrequest(512, 0);
+    keyrequest[0] = 4;  // KEYNAME SEAL
+    keyrequest[2] = 1;  // KEYPOLICY MRENCLAVE
+    const std::pair<uint16_t, std::vector<uint8_t>> requests[] = {
+        {22, keyrequest},                     // EGETKEY: KEYREQUEST
+        {24, std::vector<uint8_t>(576, 0)},   // EREPORT: TARGETINFO + REPORTDATA
+        {21, std::vector<uint8_t>(256, 0)},   // LOADED, as if an enclave process had loaded
+    };
+    for (const auto& [type, payload] : requests) {
+        int fd = connect_raw(socket);
+        ASSERT_GE(fd, 0);
+        auto bytes = frame(kMagic, 1, type, static_cast<uint32_t>(payload.size()), payload);
+        ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+        timeval tv{10, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::vector<uint8_t> reply;
+        uint8_t buf[4096];
+        ssize_t n;
+        while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0)
+            reply.insert(reply.end(), buf, buf + n);
+        ::close(fd);
+        ASSERT_GE(reply.size(), 16u) << "type " << type << ": no answer";
+        uint16_t reply_type = 0;
+        uint32_t length = 0;
+        std::memcpy(&reply_type, reply.data() + 6, 2);
+        std::memcpy(&length, reply.data() + 8, 4);
+        EXPECT_EQ(reply_type, 1) << "type " << type << " must get an error, not a reply";
+        EXPECT_EQ(reply.size(), 16u + length) << "type " << type << ": nothing after the error";
+        const std::string text(reply.begin() + 16, reply.end());
+        EXPECT_NE(text.find("unexpected message type " + std::to_string(type)), std::string::npos) << text;
+    }
+    EXPECT_EQ(platform.status()["enclaves"].size(), 0u) << "the platform keeps serving";
+}
+
 // Half a request, and then nothing: the platform reads requests as they arrive, so clients
 // that stop mid-frame (in the header or in the payload) stall no one while they stay connected.
 TEST(PlatformSocket, ClientsThatStopMidRequestStallNoOne) {

@@ -30,15 +30,16 @@ struct PlatformHolder {
         std::error_code ec;
         std::filesystem::remove_all(state_dir, ec);
     }
-    void stop() {
+    bool stop() {
         PlatformPaths paths = platform_paths_for(state_dir);
         auto fd = host::connect_platform(paths, false);
         if (!fd.ok())
-            return;
+            return false;
         (void)host::platform_request(*fd, protocol::Type::kStop);
         ::close(*fd);
         for (int i = 0; i < 250 && std::filesystem::exists(paths.socket); ++i)
             ::usleep(20000);
+        return !std::filesystem::exists(paths.socket);
     }
 };
 
@@ -72,6 +73,6 @@ const ccbox_enclave_setting_t* platform_settings() { return &holder().setting; }
 
 const std::string& platform_state_dir() { return holder().state_dir; }
 
-void stop_test_platform() { holder().stop(); }
+bool stop_test_platform() { return holder().stop(); }
 
 }  // namespace ccbox::test

@@ -26,6 +26,7 @@ const ccbox_enclave_setting_t* platform_settings();
 const std::string& platform_state_dir();
 
 // Stops the test platform (and its enclaves) now; the next isolated enclave starts it again.
-void stop_test_platform();
+// True if a platform was running and is gone.
+bool stop_test_platform();
 
 }  // namespace ccbox::test
