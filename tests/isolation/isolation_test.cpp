@@ -20,6 +20,7 @@
 #include <sstream>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -605,6 +606,74 @@ TEST(PlatformSocket, KeyAndReportRequestsFromHostsAreRefused) {
         EXPECT_NE(text.find("unexpected message type " + std::to_string(type)), std::string::npos) << text;
     }
     EXPECT_EQ(platform.status()["enclaves"].size(), 0u) << "the platform keeps serving";
+}
+
+// A system service shared by a group (packaging/systemd/ccboxd.service): with
+// --socket-mode 0660 the platform's group may connect, other users may not; the default
+// stays 0600, and any other mode is refused.
+TEST(PlatformSocket, SocketModeOpensThePlatformToItsGroupOnly) {
+    struct passwd* nobody = ::getpwnam("nobody");
+    ASSERT_NE(nobody, nullptr);
+    const gid_t group = nobody->pw_gid;  // the platform's group in this test (systemd: Group=ccbox)
+    const gid_t other_group = group == 1 ? 2 : 1;
+    TempDir dir;
+    const std::filesystem::path run = dir.path() / "run", socket = run / "platform.sock";
+    std::filesystem::create_directory(run);
+    ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
+    // Open to all, so that what refuses other users below is the socket's own mode (the
+    // systemd unit adds RuntimeDirectoryMode=0750 on top).
+    ASSERT_EQ(::chmod(run.c_str(), 0755), 0);
+    const std::string ccboxd = std::getenv("CCBOX_PLATFORM_PATH");
+    const std::string state = (dir.path() / "state").string();
+
+    auto bad = ccbox::test::run({ccboxd, "--state-dir", state, "--socket", socket.string(), "--socket-mode", "0666"});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("--socket-mode: '0666' is not allowed"), std::string::npos) << bad.err;
+
+    pid_t platform = ::fork();
+    ASSERT_GE(platform, 0);
+    if (platform == 0) {  // root, running with the service's group
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(group, group, group) != 0)
+            ::_exit(120);
+        ::execl(ccboxd.c_str(), ccboxd.c_str(), "--state-dir", state.c_str(), "--socket", socket.c_str(),
+                "--socket-mode", "0660", "--sku", "DC1s_v2", static_cast<char*>(nullptr));
+        ::_exit(121);
+    }
+    for (int i = 0; i < 500 && !std::filesystem::exists(socket); ++i)
+        ::usleep(10000);
+    struct stat st {};
+    ASSERT_EQ(::stat(socket.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0660u);
+    EXPECT_EQ(st.st_gid, group);
+
+    // A status request as user nobody with the given group: the exit code is errno of
+    // connect(), or 100 if the platform answered.
+    auto connect_as = [&](gid_t gid) {
+        pid_t child = ::fork();
+        if (child == 0) {
+            if (::setgroups(1, &gid) != 0 || ::setresgid(gid, gid, gid) != 0 ||
+                ::setresuid(nobody->pw_uid, nobody->pw_uid, nobody->pw_uid) != 0)
+                ::_exit(120);
+            int fd = connect_raw(socket.string());
+            if (fd < 0)
+                ::_exit(errno);
+            auto request = frame(0x50584243, 1, 6, 0);
+            uint8_t reply[16];
+            const bool answered = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == 16 &&
+                                  ::recv(fd, reply, sizeof reply, MSG_WAITALL) == 16 && reply[6] == 7;
+            ::_exit(answered ? 100 : 110);
+        }
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    };
+    EXPECT_EQ(connect_as(group), 100) << "a member of the platform's group is served";
+    EXPECT_EQ(connect_as(other_group), EACCES) << "anyone else is refused";
+
+    ::kill(platform, SIGTERM);
+    int status = 0;
+    ::waitpid(platform, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 // Half a request, and then nothing: the platform reads requests as they arrive, so clients

@@ -1,5 +1,5 @@
 // ccboxd: the ccbox platform service (docs/isolation.md).
-//   ccboxd [--state-dir DIR] [--socket PATH] [--sku NAME | --epc SIZE] [--daemon]
+//   ccboxd [--state-dir DIR] [--socket PATH] [--sku NAME | --epc SIZE] [--daemon] [--socket-mode 0600|0660]
 // With --daemon it detaches, logs to DIR/platform.log, and its first process exits once the
 // socket accepts connections (0) or the platform failed to start (1, reason on stderr).
 #include "platform/service/enclave_process.hpp"
@@ -27,17 +27,24 @@ int main(int argc, char** argv) {
         return ccbox::run_enclave_process(static_cast<pid_t>(std::atol(argv[2])));
 
     CLI::App app{"ccboxd: the ccbox platform service"};
-    std::string state_dir, socket, sku_name, epc;
+    std::string state_dir, socket, sku_name, epc, socket_mode = "0600";
     bool daemon = false;
     app.add_option("--state-dir", state_dir, "state directory (secrets, SKU, socket)");
     app.add_option("--socket", socket, "Unix socket path (default: STATE_DIR/platform.sock)");
     auto* sku_option = app.add_option("--sku", sku_name, "SKU profile, e.g. DC1s_v2, DC4s_v3");
     app.add_option("--epc", epc, "custom EPC size, e.g. 64MiB")->excludes(sku_option);
     app.add_flag("--daemon", daemon, "detach and log to STATE_DIR/platform.log");
+    app.add_option("--socket-mode", socket_mode,
+                   "0600 (default: only this user may connect) or 0660 (this group too, for a system service)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    if (socket_mode != "0600" && socket_mode != "0660") {
+        std::fprintf(stderr, "ccboxd: --socket-mode: '%s' is not allowed (use 0600 or 0660)\n", socket_mode.c_str());
+        return 2;
     }
 
     ccbox::PlatformPaths paths = ccbox::default_platform_paths();
@@ -95,6 +102,7 @@ int main(int argc, char** argv) {
     ccbox::ServerOptions options;
     options.paths = paths;
     options.sku = sku;
+    options.socket_mode = socket_mode == "0660" ? 0660 : 0600;
     // Platforms started for tests ask to go away by themselves once unused.
     if (const char* idle = std::getenv("CCBOX_PLATFORM_IDLE_EXIT"))
         options.idle_exit_seconds = std::atoi(idle);

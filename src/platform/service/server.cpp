@@ -135,6 +135,8 @@ Result<void> Server::listen() {
     ::umask(old);
     if (rc != 0 || ::listen(listen_fd_, 64) != 0)
         return Error(CCBOX_PLATFORM_ERROR, path + ": cannot listen: " + std::strerror(errno));
+    if (options_.socket_mode != 0600 && ::chmod(path.c_str(), options_.socket_mode) != 0)
+        return Error(CCBOX_PLATFORM_ERROR, path + ": cannot set the socket's mode: " + std::strerror(errno));
 
     sigset_t signals;
     sigemptyset(&signals);

@@ -19,6 +19,9 @@ struct ServerOptions {
     std::function<void()> on_ready;
     // Stop after this many seconds without clients or enclaves (0: never).
     int idle_exit_seconds = 0;
+    // Permissions of the socket: 0600 (only the platform's user may connect) or 0660 (its
+    // group too, for a system service shared by the members of a group).
+    unsigned socket_mode = 0600;
 };
 
 // Binds the socket, then serves until a client sends kStop or SIGTERM/SIGINT arrives.
