@@ -2,9 +2,10 @@
 # Installs ccbox from this build into a temporary prefix, builds a sample as a standalone
 # project with find_package(ccbox) against it, and runs tests/samples/run_SAMPLE.sh in both
 # backends (the isolated run starts with no platform running: the host starts one).
-# Usage: out_of_tree.sh BUILD_DIR SOURCE_DIR SAMPLE
+# Usage: out_of_tree.sh BUILD_DIR SOURCE_DIR SAMPLE INSTALLED_CCBOXD
+# (INSTALLED_CCBOXD: where the host library looks first, ${CMAKE_INSTALL_FULL_BINDIR}/ccboxd.)
 set -eu
-build=$1 source=$2 sample=$3
+build=$1 source=$2 sample=$3 installed=$4
 work=$(mktemp -d /tmp/ccbox-sample-XXXXXX)
 state="$work/state"
 cleanup() {
@@ -13,19 +14,37 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cmake --install "$build" --prefix "$work/prefix" >/dev/null
-cmake -S "$source/samples/$sample" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
-cmake --build "$work/build" >/dev/null
+# Each step's output is shown only when it fails.
+step() {
+    if ! "$@" >"$work/step.log" 2>&1; then
+        echo "failed: $*"
+        cat "$work/step.log"
+        exit 1
+    fi
+}
+step cmake --install "$build" --prefix "$work/prefix"
+step cmake -S "$source/samples/$sample" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix"
+step cmake --build "$work/build"
 
 cd "$work/build"
 host=$(ls | grep '_host$' | head -1)
 image=$(ls | grep '_enc.signed$' | head -1)
-export CCBOX_PLATFORM_PATH="$work/prefix/bin/ccboxd" CCBOX_STATE_DIR="$state" CCBOX_PLATFORM_IDLE_EXIT=10
+# The installed ccboxd is found on PATH (this prefix is not the one the library was built for).
+export PATH="$work/prefix/bin:$PATH" CCBOX_STATE_DIR="$state" CCBOX_PLATFORM_IDLE_EXIT=10
+unset CCBOX_PLATFORM_PATH
 for backend in sim isolated; do
     if [ "$backend" = sim ]; then export CCBOX_SIMULATE=1; else unset CCBOX_SIMULATE; fi
     if ! out=$(sh "$source/tests/samples/run_$sample.sh" "./$host" "./$image" 2>&1); then
         echo "$sample ($backend) failed:"
         echo "$out"
+        exit 1
+    fi
+    # The platform the host started: the one on PATH, unless ccbox is also installed where
+    # the library was configured to look first.
+    expected="$work/prefix/bin/ccboxd"
+    [ -x "$installed" ] && expected=$installed
+    if [ "$backend" = isolated ] && ! pgrep -f "^$expected --daemon --state-dir $state" >/dev/null; then
+        echo "$sample (isolated): the host did not start $expected"
         exit 1
     fi
     echo "$sample ($backend): ok"

@@ -6,7 +6,8 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 for policy in unique product; do
     "$host" "$image" seal "$policy" "secret for $policy" "$dir/$policy.blob" >/dev/null
-    "$host" "$image" unseal "$dir/$policy.blob" | grep -qx "unsealed: secret for $policy"
+    out=$("$host" "$image" unseal "$dir/$policy.blob")
+    [ "$out" = "unsealed: secret for $policy" ] || { echo "unseal ($policy) printed: $out"; exit 1; }
 done
 # Flip one byte of the sealed data: unsealing must fail.
 python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-3]^=1; open(p,'wb').write(b)" \

@@ -1,4 +1,6 @@
 #!/bin/sh
-# helloworld: one ECALL; the enclave's message comes back through an OCALL.
+# helloworld: one ECALL; the enclave's message comes back through an OCALL. The host must
+# succeed and print exactly that line.
 set -eu
-"$1" "$2" | grep -qx "Hello world from the enclave"
+out=$("$1" "$2")
+echo "$out" | grep -qx "Hello world from the enclave" || { echo "unexpected output: $out"; exit 1; }

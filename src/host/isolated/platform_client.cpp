@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <string_view>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -37,6 +39,20 @@ std::string platform_executable() {
         return env;
     if (::access(CCBOX_PLATFORM_INSTALLED_PATH, X_OK) == 0)
         return CCBOX_PLATFORM_INSTALLED_PATH;
+    // Installed elsewhere (another prefix, moved): the ccboxd found on PATH.
+    if (const char* path = std::getenv("PATH")) {
+        std::string_view dirs = path;
+        while (!dirs.empty()) {
+            const size_t colon = dirs.find(':');
+            const std::string_view dir = dirs.substr(0, colon);
+            dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
+            if (dir.empty())
+                continue;
+            std::string candidate = std::string(dir) + "/ccboxd";
+            if (::access(candidate.c_str(), X_OK) == 0)
+                return candidate;
+        }
+    }
     return CCBOX_PLATFORM_BUILD_PATH;
 }
 

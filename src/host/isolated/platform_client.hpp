@@ -10,8 +10,8 @@
 
 namespace ccbox::host {
 
-// The ccboxd executable: CCBOX_PLATFORM_PATH, else the installed one, else the one of this
-// build tree (both paths are compiled in).
+// The ccboxd executable: CCBOX_PLATFORM_PATH, else the installed one (its path is compiled
+// in), else the first ccboxd on PATH, else the one of this build tree.
 std::string platform_executable();
 
 // Connects to the platform's socket. A missing platform is started first when asked to

@@ -38,6 +38,11 @@ struct Constructed {
 } g_constructed_object;
 
 thread_local int t_counter = 0;
+// Thread-local storage with initial values (.tdata) and without (.tbss): every TCS starts
+// with its own copy of the image's values.
+thread_local int t_initialised = 0x5eed;
+thread_local char t_name[16] = "tdata-image";
+thread_local int t_owner = -1;
 
 std::atomic<int> g_arrived{0};
 uint8_t g_secret[32];
@@ -397,10 +402,21 @@ int rt_ecdsa_sign(const uint8_t* message, size_t size, uint8_t* signature, size_
 // ---------------------------------------------------------------- threads and memory
 
 // Counts the threads inside, then blocks in an OCALL (keeping its TCS) until released.
+// Called on four TCSs at once. Returns the order of arrival, or -1 if this TCS's thread-local
+// storage did not start with the image's values, -2 if another thread's writes reached it.
 int rt_hold(int index) {
-    (void)index;
+    const bool fresh = t_initialised == 0x5eed && strcmp(t_name, "tdata-image") == 0 && t_owner == -1;
+    t_owner = index;
+    t_initialised = index * 7;
+    snprintf(t_name, sizeof t_name, "thread %d", index);
     int arrived = ++g_arrived;
-    host_wait_for_release();
+    host_wait_for_release();  // all four threads are inside now, each having written its copy
+    char expected[16];
+    snprintf(expected, sizeof expected, "thread %d", index);
+    if (!fresh)
+        return -1;
+    if (t_owner != index || t_initialised != index * 7 || strcmp(t_name, expected) != 0)
+        return -2;
     return arrived;
 }
 

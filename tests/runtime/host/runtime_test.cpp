@@ -7,6 +7,7 @@
 #include "runtime_test_u.h"
 #include "test_support.hpp"
 
+#include <ccbox/bits/properties.h>
 #include <ccbox/host.hpp>
 
 #include <openssl/ec.h>
@@ -336,7 +337,8 @@ TEST_P(Runtime, MbedTlsSha256AesGcmAndEcdsaAgreeWithOpenSsl) {
     EC_KEY_free(ec);
 }
 
-// NumTCS = 4: four host threads are inside at once; a fifth is refused at once.
+// NumTCS = 4: four host threads are inside at once, each TCS with its own thread-local
+// storage (initialised from the image); a fifth is refused at once.
 TEST_P(Runtime, FourThreadsRunConcurrentlyAndAFifthIsOutOfThreads) {
     Enclave e(GetParam(), image("runtime_enclave.signed"));
     ASSERT_EQ(e.created, CCBOX_OK);
@@ -367,24 +369,33 @@ TEST_P(Runtime, FourThreadsRunConcurrentlyAndAFifthIsOutOfThreads) {
     for (int i = 0; i < 4; ++i)
         EXPECT_EQ(results[i], CCBOX_OK);
     std::sort(arrivals.begin(), arrivals.end());
-    EXPECT_EQ(arrivals, (std::vector<int>{1, 2, 3, 4}));
+    EXPECT_EQ(arrivals, (std::vector<int>{1, 2, 3, 4}))
+        << "-1: a TCS's thread-local storage did not start with the image's values; -2: it was not its own";
     EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK) << "TCSs are free again";
 }
 
 TEST_P(Runtime, HeapExhaustionIsNullOrBadAllocAndTheHeapNeverGrows) {
-    Enclave e(GetParam(), image("runtime_enclave.signed"));
-    ASSERT_EQ(e.created, CCBOX_OK);
-    const uint64_t heap = 1024 * 4096;  // NumHeapPages of the image
-    uint64_t total = 0;
-    ASSERT_EQ(rt_heap_exhaust_malloc(e, &total), CCBOX_OK);
-    EXPECT_LE(total, heap);
-    EXPECT_GE(total, heap * 3 / 4) << "most of the heap is usable";
-    int caught = 0;
-    ASSERT_EQ(rt_heap_exhaust_new(e, &caught), CCBOX_OK);
-    EXPECT_EQ(caught, 1) << "operator new throws std::bad_alloc inside the enclave";
-    uint64_t again = 0;
-    ASSERT_EQ(rt_heap_exhaust_malloc(e, &again), CCBOX_OK);
-    EXPECT_EQ(again, total) << "everything was freed and the heap has the same size";
+    // The heap of the embedded properties, and the one a configuration file set at signing.
+    const std::pair<const char*, uint64_t> images[] = {
+        {"runtime_enclave.signed", 1024},       // CCBOX_SET_ENCLAVE_PROPERTIES
+        {"runtime_enclave.8mib.signed", 1792},  // epc8mib.conf: NumHeapPages=1792
+    };
+    for (const auto& [name, pages] : images) {
+        SCOPED_TRACE(name);
+        Enclave e(GetParam(), image(name));
+        ASSERT_EQ(e.created, CCBOX_OK);
+        const uint64_t heap = pages * 4096;
+        uint64_t total = 0;
+        ASSERT_EQ(rt_heap_exhaust_malloc(e, &total), CCBOX_OK);
+        EXPECT_LE(total, heap);
+        EXPECT_GE(total, heap * 3 / 4) << "most of the heap is usable";
+        int caught = 0;
+        ASSERT_EQ(rt_heap_exhaust_new(e, &caught), CCBOX_OK);
+        EXPECT_EQ(caught, 1) << "operator new throws std::bad_alloc inside the enclave";
+        uint64_t again = 0;
+        ASSERT_EQ(rt_heap_exhaust_malloc(e, &again), CCBOX_OK);
+        EXPECT_EQ(again, total) << "everything was freed and the heap has the same size";
+    }
 }
 
 // Recursion to just above the bottom of the stack succeeds: all NumStackPages are usable (a
@@ -446,6 +457,22 @@ TEST_P(Runtime, LoaderRefusals) {
         ccbox_enclave_identity_t id;
         ASSERT_EQ(ccbox_get_enclave_identity(unsigned_debug, &id), CCBOX_OK);
         EXPECT_TRUE(id.attributes & 0x2) << "DEBUG";
+    }
+    {
+        // Unsigned and its embedded properties say Debug=0: not even debug mode runs it.
+        std::string path = tamper(image("runtime_enclave"), "unsigned_production", [&](std::vector<uint8_t>& b) {
+            const uint64_t magic = CCBOX_PROPERTIES_MAGIC;
+            size_t at = find(b, std::string(reinterpret_cast<const char*>(&magic), sizeof magic));
+            ASSERT_LT(at, b.size());
+            const size_t flags = at + offsetof(ccbox_enclave_properties_t, config.flags);
+            ASSERT_TRUE(b[flags] & CCBOX_CONFIG_FLAG_DEBUG) << "the fixture is a debug image";
+            b[flags] &= static_cast<uint8_t>(~CCBOX_CONFIG_FLAG_DEBUG);
+        });
+        Enclave unsigned_production(backend, path, CCBOX_ENCLAVE_FLAG_DEBUG);
+        EXPECT_EQ(unsigned_production.created, CCBOX_NOT_SIGNED);
+        EXPECT_EQ(unsigned_production.e, nullptr);
+        EXPECT_NE(std::string(ccbox_get_last_error()).find("when their properties allow debug"), std::string::npos)
+            << ccbox_get_last_error();
     }
     {
         std::string path = tamper(image("runtime_enclave.signed"), "changed", [&](std::vector<uint8_t>& b) {
