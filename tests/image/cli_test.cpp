@@ -189,6 +189,67 @@ TEST_F(CliImage, TwoStepSigningWithAnOfflineKey) {
     EXPECT_FALSE(std::filesystem::exists(dir.file("bad.signed"))) << "nothing is written on failure";
 }
 
+// The plain-text report: identity, decoded attributes, properties, layout, verdicts; and the
+// layout's EPC pages follow the configuration (heap pages are added, per TCS: stack, TCS,
+// SSA and thread-data pages).
+TEST_F(CliImage, InspectTextShowsIdentityPropertiesLayoutAndVerdicts) {
+    std::string signed_path = dir.file("enclave.signed");
+    ASSERT_EQ(run({test::ccbox_tool(), "sign", "-e", image, "-c", conf, "-k", key, "-o", signed_path}).exit_code, 0);
+    auto j = inspect(signed_path);
+    auto text = run({test::ccbox_tool(), "inspect", signed_path});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    for (const std::string& line : {
+             "enclave image " + signed_path + "\n",
+             "  mrenclave      " + j["mrenclave"].get<std::string>() + "\n",
+             "  mrsigner       " + j["mrsigner"].get<std::string>() + "\n",
+             std::string("  isvprodid      4\n"),
+             std::string("  isvsvn         5\n"),
+             std::string("  attributes     DEBUG|MODE64BIT (flags 0x6, xfrm 0x3)\n"),
+             std::string("  properties     Debug=1 NumHeapPages=96 NumStackPages="),
+             "  layout         ELRANGE " + std::to_string(j["elrange_bytes"].get<uint64_t>() >> 20) + " MiB, " +
+                 std::to_string(j["epc_pages"].get<uint64_t>()) + " EPC pages with the SECS (",
+             std::string("  signature      valid\n"),
+             std::string("  measurement    matches ENCLAVEHASH\n"),
+         })
+        EXPECT_NE(text.out.find(line), std::string::npos) << line << "\nin:\n" << text.out;
+    EXPECT_EQ(text.out.find("check failed"), std::string::npos);
+
+    auto pages_with = [&](const std::string& name, const std::string& config) {
+        const std::string out = dir.file(name + ".signed");
+        EXPECT_EQ(run({test::ccbox_tool(), "sign", "-e", image, "-c", conf_file(name, config), "-k", key, "-o", out})
+                      .exit_code,
+                  0);
+        return inspect(out)["epc_pages"].get<uint64_t>();
+    };
+    const uint64_t base = pages_with("base.conf", "NumHeapPages=96\nNumStackPages=16\nNumTCS=2\n");
+    EXPECT_EQ(pages_with("heap.conf", "NumHeapPages=128\nNumStackPages=16\nNumTCS=2\n"), base + 32);
+    EXPECT_EQ(pages_with("stack.conf", "NumHeapPages=96\nNumStackPages=20\nNumTCS=2\n"), base + 2 * 4);
+    const uint64_t one_more_tcs = pages_with("tcs.conf", "NumHeapPages=96\nNumStackPages=16\nNumTCS=3\n") - base;
+    EXPECT_GT(one_more_tcs, 16u + 1 + 2) << "a thread adds its stack, TCS, SSA frames and thread data";
+    EXPECT_EQ(j["epc_bytes"].get<uint64_t>(), j["epc_pages"].get<uint64_t>() * 4096);
+    EXPECT_LE(j["epc_bytes"].get<uint64_t>(), j["elrange_bytes"].get<uint64_t>());
+}
+
+// A bare SIGSTRUCT whose signature was changed: the text report says so, with the check.
+TEST_F(CliImage, InspectTextOfABareSigstructWithABadSignature) {
+    std::string sig = dir.file("bare.bin");
+    auto r = run({test::ccbox_tool(), "sigstruct", "--key", key, "--enclave-hash", std::string(64, 'a'), "--date",
+                  "20260101", "-o", sig});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto good = run({test::ccbox_tool(), "inspect", sig});
+    EXPECT_EQ(good.exit_code, 0) << good.out;
+    EXPECT_NE(good.out.find("SIGSTRUCT " + sig + "\n"), std::string::npos) << good.out;
+    EXPECT_NE(good.out.find("  signature      valid\n"), std::string::npos) << good.out;
+    EXPECT_EQ(good.out.find("layout"), std::string::npos) << "a bare SIGSTRUCT has no layout";
+    auto bytes = test::read_bytes(sig);
+    bytes[600] ^= 1;  // inside SIGNATURE
+    test::write_bytes(sig, bytes);
+    auto bad = run({test::ccbox_tool(), "inspect", sig});
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.out.find("  signature      INVALID\n"), std::string::npos) << bad.out;
+    EXPECT_NE(bad.out.find("  check failed   signature: "), std::string::npos) << bad.out;
+}
+
 // Tampering with a signed image is reported as the check that failed.
 TEST_F(CliImage, TamperingIsReportedByCheck) {
     std::string signed_path = dir.file("enclave.signed");

@@ -98,6 +98,9 @@ struct Observations {
     int vm_read_errno = 0, vm_write_errno = 0, proc_mem_errno = 0, ptrace_errno = 0;
     int secret_found_before = -1, secret_found_after = -1, still_works = -1;
     int enclave_pid = 0, host_pid = 0;
+    // The enclave process runs as the host's user, yet its /proc files belong to root: the
+    // kernel does that for non-dumpable processes (and so refuses ptrace and /proc/PID/mem).
+    long enclave_uid = -1, proc_files_uid = -1;
 };
 
 // A copy of every readable memory of this process that could hold data: anonymous
@@ -153,6 +156,13 @@ void unprivileged_host(const std::string& state_dir, int report_fd) {
         if (process_vm_writev(id.process_id, &local, 1, &remote, 1, 0) < 0)
             o.vm_write_errno = errno;
         std::string mem = "/proc/" + std::to_string(id.process_id) + "/mem";
+        struct stat proc_stat {};
+        if (::stat(mem.c_str(), &proc_stat) == 0)
+            o.proc_files_uid = proc_stat.st_uid;
+        std::ifstream status("/proc/" + std::to_string(id.process_id) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("Uid:", 0) == 0)
+                o.enclave_uid = std::stol(line.substr(4));
         int fd = ::open(mem.c_str(), O_RDWR);
         o.proc_mem_errno = fd < 0 ? errno : 0;
         if (fd >= 0)
@@ -219,6 +229,8 @@ TEST(Isolation, AnUnprivilegedHostCannotReadOrWriteEnclaveMemory) {
     EXPECT_EQ(o.vm_write_errno, EPERM) << "process_vm_writev must be refused: " << std::strerror(o.vm_write_errno);
     EXPECT_EQ(o.proc_mem_errno, EACCES) << "/proc/PID/mem must not open: " << std::strerror(o.proc_mem_errno);
     EXPECT_EQ(o.ptrace_errno, EPERM) << "ptrace attach must be refused: " << std::strerror(o.ptrace_errno);
+    EXPECT_EQ(o.enclave_uid, static_cast<long>(nobody->pw_uid)) << "the enclave process is the host user's";
+    EXPECT_EQ(o.proc_files_uid, 0) << "and non-dumpable: its /proc files belong to root";
     EXPECT_EQ(o.secret_found_before, 0) << "the secret is not in host memory or the arena before it is revealed";
     EXPECT_EQ(o.secret_found_after, 1) << "and is found once the enclave hands it out (the scan works)";
     EXPECT_EQ(o.still_works, 1) << "the enclave is unharmed";
@@ -413,13 +425,36 @@ TEST(Epc, AccountsEveryEnclaveOnADC1sV2AndRefusesWhatDoesNotFit) {
     }
     status = platform.status();
     ASSERT_EQ(status["enclaves"].size(), 3u);
+    // Each enclave accounts exactly the pages of its layout (what `ccbox inspect` computes
+    // offline: every page added plus the SECS).
+    auto inspected = ccbox::test::run({ccbox::test::ccbox_tool(), "inspect", "--json", big});
+    ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+    const uint64_t layout_pages = nlohmann::json::parse(inspected.out)["epc_pages"].get<uint64_t>();
+    EXPECT_GT(layout_pages, 7u << 8) << "about 8 MiB";
     uint64_t sum = 0;
     for (const auto& e : status["enclaves"]) {
-        EXPECT_GT(e["epc_pages"].get<uint64_t>(), 7u << 8) << "each accounts about 8 MiB";
+        EXPECT_EQ(e["epc_pages"].get<uint64_t>(), layout_pages);
+        EXPECT_EQ(e["epc_bytes"].get<uint64_t>(), layout_pages * 4096);
         sum += e["epc_bytes"].get<uint64_t>();
     }
     EXPECT_EQ(status["epc_used_bytes"].get<uint64_t>(), sum);
+    EXPECT_EQ(status["epc_free_bytes"].get<uint64_t>(), (28u << 20) - sum);
     EXPECT_LT(sum, 28u << 20);
+    // The same in the plain-text status: totals and one line per enclave with its pages.
+    auto text = ccbox::test::run(
+        {ccbox::test::ccbox_tool(), "platform", "status", "--state-dir", platform.dir.path().string()});
+    ASSERT_EQ(text.exit_code, 0) << text.err;
+    EXPECT_NE(text.out.find("SKU       DC1s_v2\n"), std::string::npos) << text.out;
+    char totals[128];
+    std::snprintf(totals, sizeof totals, "EPC       28.0 MiB total, %.1f MiB used, %.1f MiB free\n",
+                  static_cast<double>(sum) / (1 << 20), static_cast<double>((28u << 20) - sum) / (1 << 20));
+    EXPECT_NE(text.out.find(totals), std::string::npos) << totals << "in:\n" << text.out;
+    EXPECT_NE(text.out.find("enclaves  3\n"), std::string::npos) << text.out;
+    size_t rows = 0;
+    for (size_t at = text.out.find(" " + std::to_string(layout_pages) + " "); at != std::string::npos;
+         at = text.out.find(" " + std::to_string(layout_pages) + " ", at + 1))
+        ++rows;
+    EXPECT_EQ(rows, 3u) << "each enclave's pages:\n" << text.out;
 
     ccbox_enclave_t* one_more = nullptr;
     EXPECT_EQ(create(big, &platform.setting, &one_more), CCBOX_OUT_OF_EPC);
@@ -430,7 +465,7 @@ TEST(Epc, AccountsEveryEnclaveOnADC1sV2AndRefusesWhatDoesNotFit) {
     enclaves.pop_back();
     status = platform.status();
     EXPECT_EQ(status["enclaves"].size(), 2u);
-    EXPECT_LT(status["epc_used_bytes"].get<uint64_t>(), sum) << "terminate frees the EPC";
+    EXPECT_EQ(status["epc_used_bytes"].get<uint64_t>(), sum - layout_pages * 4096) << "terminate frees its EPC";
     ASSERT_EQ(create(big, &platform.setting, &one_more), CCBOX_OK) << "and it fits again";
     enclaves.push_back(one_more);
     for (auto* e : enclaves)

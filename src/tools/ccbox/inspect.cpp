@@ -67,6 +67,9 @@ Result<InspectReport> inspect_file(const std::string& path) {
         report.sigstruct = image.signature()->sigstruct;
         report.config = image.signature()->config;
         ResolvedEnclave resolved{std::move(image), *report.config, std::nullopt};
+        CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(resolved.image.elf(), resolved.config));
+        report.elrange_bytes = layout.enclave_size();
+        report.epc_pages = layout.epc_pages();
         CCBOX_ASSIGN_OR_RETURN(Digest256 measured, measure_enclave(resolved));
         report.measured = measured;
         EinitTarget target{secs_attributes_for(*report.config, false), kSecsMiscselect, measured};
@@ -115,6 +118,9 @@ nlohmann::json report_json(const InspectReport& r) {
     if (r.is_image) {
         j["measurement_matches"] = r.measurement_matches();
         j["measured_mrenclave"] = to_hex(*r.measured);
+        j["elrange_bytes"] = r.elrange_bytes;
+        j["epc_pages"] = r.epc_pages;
+        j["epc_bytes"] = r.epc_pages * 4096;
         const auto& c = *r.config;
         j["properties"] = {{"Debug", (c.flags & CCBOX_CONFIG_FLAG_DEBUG) ? 1 : 0},
                            {"NumHeapPages", c.num_heap_pages},
@@ -136,6 +142,8 @@ std::string format_report_text(const InspectReport& r) {
     out << "  mrsigner       " << to_hex(r.mrsigner) << "\n";
     out << "  isvprodid      " << s.isvprodid << "\n";
     out << "  isvsvn         " << s.isvsvn << "\n";
+    out << "  isvfamilyid    " << to_hex(s.isvfamilyid) << "\n";
+    out << "  isvextprodid   " << to_hex(s.isvextprodid) << "\n";
     out << "  attributes     " << attribute_names(s.attributes.flags) << " (flags " << hex_number(s.attributes.flags)
         << ", xfrm " << hex_number(s.attributes.xfrm) << ")\n";
     out << "  attribute mask flags " << hex_number(s.attributemask.flags) << ", xfrm " << hex_number(s.attributemask.xfrm)
@@ -149,6 +157,10 @@ std::string format_report_text(const InspectReport& r) {
             << " NumHeapPages=" << c.num_heap_pages << " NumStackPages=" << c.num_stack_pages
             << " NumTCS=" << c.num_tcs << " ProductID=" << c.product_id << " SecurityVersion=" << c.security_version
             << "\n";
+        char epc_mib[32];
+        std::snprintf(epc_mib, sizeof epc_mib, "%.1f", static_cast<double>(r.epc_pages) * 4096 / (1 << 20));
+        out << "  layout         ELRANGE " << (r.elrange_bytes >> 20) << " MiB, " << r.epc_pages
+            << " EPC pages with the SECS (" << epc_mib << " MiB)\n";
         out << "  measured       " << to_hex(*r.measured) << "\n";
     }
     out << "  signature      " << (r.signature_valid() ? "valid" : "INVALID") << "\n";

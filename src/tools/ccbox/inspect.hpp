@@ -20,6 +20,8 @@ struct InspectReport {
     Digest256 mrsigner{};
     std::optional<ccbox_enclave_config_t> config;  // images: the signed configuration
     std::optional<Digest256> measured;             // images: what the image measures to now
+    uint64_t elrange_bytes = 0;                    // images: the layout's ELRANGE size
+    uint64_t epc_pages = 0;                        // images: EPC it takes (pages added + SECS)
     std::vector<SigstructCheck> checks;
 
     bool signature_valid() const;
