@@ -388,6 +388,32 @@ TEST_F(CliImage, ElrangeOverflowNamesTheConfigLineAndKey) {
     }
 }
 
+// Bad configuration files through the command line: `sign`, `digest` and `measure` name the
+// file as given, the line and the key, exit 1 and write nothing. A missing file and one over
+// the 1 MiB limit are refused the same way.
+TEST_F(CliImage, BadConfigurationFilesAreRefusedByEveryCommand) {
+    std::string huge = dir.file("huge.conf");
+    write_text(huge, "# padding\n" + std::string((1 << 20) + 1, '#'));
+    const std::pair<std::string, std::string> cases[] = {
+        {conf_file("unknown.conf", "Debug=1\nNumThreads=4\n"), ":2: unknown key 'NumThreads'"},
+        {conf_file("duplicate.conf", "NumTCS=2\nNumTCS=3\n"), ":2: NumTCS: duplicate key (first set on line 1)"},
+        {conf_file("malformed.conf", "\n\nNumHeapPages=lots\n"), ":3: NumHeapPages: 'lots' is not a number"},
+        {conf_file("range.conf", "NumTCS=0\n"), ":1: NumTCS: 0 is out of range (1..1024)"},
+        {dir.file("missing.conf"), dir.file("missing.conf") + ": cannot open"},
+        {huge, huge + ": file is too large (1048587 bytes, at most 1048576)"},
+    };
+    const std::string out = dir.file("out.signed"), digest = dir.file("digest.bin");
+    for (const auto& [config, message] : cases) {
+        SCOPED_TRACE(config);
+        const std::string located = message.front() == ':' ? config + message : message;
+        expect_refused({{test::ccbox_tool(), "measure", "-e", image, "-c", config}, 1, located});
+        expect_refused({{test::ccbox_tool(), "sign", "-e", image, "-c", config, "-k", key, "-o", out}, 1, located});
+        expect_refused({{test::ccbox_tool(), "digest", "-e", image, "-c", config, "-o", digest}, 1, located});
+        EXPECT_FALSE(std::filesystem::exists(out)) << "nothing is written";
+        EXPECT_FALSE(std::filesystem::exists(digest)) << "nothing is written";
+    }
+}
+
 // The same when the value comes from the image's CCBOX_SET_ENCLAVE_PROPERTIES.
 TEST_F(CliImage, ElrangeOverflowFromEmbeddedPropertiesSaysSo) {
     auto set_property = [](std::vector<uint8_t>& bytes, size_t field, uint64_t value) {
