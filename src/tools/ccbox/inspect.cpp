@@ -55,6 +55,10 @@ std::string attribute_names(uint64_t flags) {
 
 Result<InspectReport> inspect_file(const std::string& path) {
     CCBOX_ASSIGN_OR_RETURN(Bytes bytes, read_file(path));
+    return inspect_bytes(std::move(bytes), path);
+}
+
+Result<InspectReport> inspect_bytes(Bytes bytes, const std::string& path) {
     InspectReport report;
     report.path = path;
     if (bytes.size() >= 4 && std::memcmp(bytes.data(), "\x7f" "ELF", 4) == 0) {

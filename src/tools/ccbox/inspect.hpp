@@ -4,6 +4,7 @@
 #include <ccbox/bits/properties.h>
 
 #include "platform/sigstruct.hpp"
+#include "support/file_io.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,8 @@ struct InspectReport {
 // A file starting with the ELF magic is an image (it must be signed); a 1808-byte file is a
 // SIGSTRUCT; anything else is refused.
 Result<InspectReport> inspect_file(const std::string& path);
+// The same for contents already read (`path` names them in messages).
+Result<InspectReport> inspect_bytes(Bytes bytes, const std::string& path);
 
 std::string attribute_names(uint64_t flags);  // "MODE64BIT|DEBUG"
 std::string format_report_text(const InspectReport& report);
