@@ -420,6 +420,40 @@ int rt_hold(int index) {
     return arrived;
 }
 
+uint32_t rt_bounds(uint64_t base, uint64_t size) {
+    const auto at = [](uint64_t address) { return reinterpret_cast<const void*>(static_cast<uintptr_t>(address)); };
+    int local = 0;
+    void* heap = malloc(16);
+    void* host = ccbox_host_malloc(64);
+    const bool checks[] = {
+        ccbox_is_within_enclave(at(base), size),
+        !ccbox_is_within_enclave(at(base), size + 1),
+        !ccbox_is_within_enclave(at(base - 1), 2),
+        ccbox_is_within_enclave(at(base + size - 1), 1),
+        !ccbox_is_within_enclave(at(base + size), 1),
+        !ccbox_is_within_enclave(at(base + 16), UINT64_MAX - 8),  // wraps
+        ccbox_is_within_enclave(&local, sizeof local),
+        heap && ccbox_is_within_enclave(heap, 16),
+        !ccbox_is_within_enclave(host, 1),
+        host && ccbox_is_outside_enclave(host, 64),
+        !ccbox_is_outside_enclave(host, UINT64_MAX),  // wraps
+        !ccbox_is_outside_enclave(at(base), 1),
+        !ccbox_is_outside_enclave(at(base + size - 1), 1),
+        !ccbox_is_outside_enclave(at(base - 1), 2),         // straddles the start
+        !ccbox_is_outside_enclave(at(base + size - 1), 2),  // straddles the end
+        !ccbox_is_outside_enclave(at(base - 4096), 1 << 20),  // covers the enclave's first pages
+        !ccbox_is_outside_enclave(at(UINT64_MAX - 1), 4),
+        !ccbox_is_outside_enclave(&local, sizeof local),
+    };
+    free(heap);
+    ccbox_host_free(host);
+    uint32_t failed = 0;
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; ++i)
+        if (!checks[i])
+            failed |= 1u << i;
+    return failed;
+}
+
 uint64_t rt_heap_exhaust_malloc(void) {
     std::vector<void*>* blocks = new std::vector<void*>();
     blocks->reserve(1 << 16);

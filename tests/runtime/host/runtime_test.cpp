@@ -374,6 +374,16 @@ TEST_P(Runtime, FourThreadsRunConcurrentlyAndAFifthIsOutOfThreads) {
     EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK) << "TCSs are free again";
 }
 
+// What enclave code uses to vet pointers (and the generated EDL code relies on), at the exact
+// edges of ELRANGE and for sizes that wrap.
+TEST_P(Runtime, WithinAndOutsideEnclaveAtTheEdges) {
+    ccbox_enclave_identity_t id;
+    ASSERT_EQ(ccbox_get_enclave_identity(enclave(), &id), CCBOX_OK);
+    uint32_t failed = ~0u;
+    ASSERT_EQ(rt_bounds(enclave(), &failed, id.enclave_base, id.enclave_size), CCBOX_OK);
+    EXPECT_EQ(failed, 0u) << "bit i set: check i of rt_bounds (runtime_enclave.cpp) went wrong";
+}
+
 TEST_P(Runtime, HeapExhaustionIsNullOrBadAllocAndTheHeapNeverGrows) {
     // The heap of the embedded properties, and the one a configuration file set at signing.
     const std::pair<const char*, uint64_t> images[] = {
