@@ -12,6 +12,9 @@
 #       [COMPILE_DEFINITIONS <defs...>]
 #       [NO_CXX_RUNTIME])              do not link libstdc++/libgcc_eh (C-only enclaves)
 #
+# CCBOX_ENCLAVE_EXTRA_COMPILE_OPTIONS, if set, is added to every enclave translation unit
+# (ccbox's own tree sets -Wall -Wextra -Werror).
+#
 # Produces the unsigned image <target> and the signed image <target>.signed next to it
 # (target <target>_signed builds it). This file works both inside the ccbox source tree and
 # from an installed package: the caller sets CCBOX_ENCLAVE_RUNTIME (the runtime library
@@ -83,7 +86,7 @@ function(ccbox_add_enclave target)
 
   add_executable(${target} ${sources})
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE OFF LINKER_LANGUAGE CXX)
-  target_compile_options(${target} PRIVATE ${CCBOX_ENCLAVE_COMPILE_OPTIONS})
+  target_compile_options(${target} PRIVATE ${CCBOX_ENCLAVE_COMPILE_OPTIONS} ${CCBOX_ENCLAVE_EXTRA_COMPILE_OPTIONS})
   target_include_directories(${target} PRIVATE ${gen_dir} ${CCBOX_ENCLAVE_INCLUDE_DIRS} ${E_INCLUDE_DIRECTORIES})
   if(E_COMPILE_DEFINITIONS)
     target_compile_definitions(${target} PRIVATE ${E_COMPILE_DEFINITIONS})

@@ -374,6 +374,22 @@ TEST_P(Runtime, FourThreadsRunConcurrentlyAndAFifthIsOutOfThreads) {
     EXPECT_EQ(rt_add(e, &sum, 1, 1), CCBOX_OK) << "TCSs are free again";
 }
 
+// Code built with -D_FORTIFY_SOURCE=2 links against the enclave libc's __*_chk functions and
+// works; an overflow they catch aborts the enclave.
+TEST_P(Runtime, FortifiedCodeWorksAndItsChecksAbortTheEnclave) {
+    const auto bytes = ccbox::test::read_bytes(image("runtime_enclave.signed"));
+    for (const std::string symbol : {"__memcpy_chk", "__memset_chk", "__strcpy_chk", "__snprintf_chk"})
+        EXPECT_NE(std::search(bytes.begin(), bytes.end(), symbol.begin(), symbol.end()), bytes.end())
+            << symbol << " is linked into the image";
+    Enclave e(GetParam(), image("runtime_enclave.signed"));
+    ASSERT_EQ(e.created, CCBOX_OK);
+    int r = -1;
+    ASSERT_EQ(rt_fortified(e, &r, 16), CCBOX_OK);
+    EXPECT_EQ(r, 0);
+    EXPECT_EQ(rt_fortified(e, &r, 17), CCBOX_ENCLAVE_ABORTED) << "memcpy of 17 bytes into 16";
+    EXPECT_EQ(rt_fortified(e, &r, 1), CCBOX_ENCLAVE_ABORTED) << "and the enclave stays aborted";
+}
+
 // What enclave code uses to vet pointers (and the generated EDL code relies on), at the exact
 // edges of ELRANGE and for sizes that wrap.
 TEST_P(Runtime, WithinAndOutsideEnclaveAtTheEdges) {
