@@ -252,6 +252,29 @@ TEST(Containment, ARawSystemCallKillsTheEnclave) {
     ccbox_terminate_enclave(e);
 }
 
+// The lockdown comes before the first enclave instruction: a static constructor (the first
+// code of the enclave's own) that makes a raw system call kills the enclave process, and
+// creation fails cleanly. The sim backend, which has no lockdown, runs the same image.
+TEST(Containment, TheLockdownPrecedesTheEnclavesFirstCode) {
+    const std::string early = ccbox::test::built_file("isolation/early_syscall_enclave.signed");
+    ccbox_enclave_t* e = nullptr;
+    EXPECT_EQ(ccbox_create_enclave(early.c_str(), CCBOX_ENCLAVE_FLAG_ISOLATED, ccbox::test::platform_settings(), 1,
+                                   nullptr, 0, &e),
+              CCBOX_ENCLAVE_ABORTED);
+    EXPECT_EQ(e, nullptr) << "no enclave is left half-created";
+
+    ASSERT_EQ(ccbox_create_enclave(early.c_str(), CCBOX_ENCLAVE_FLAG_SIMULATE, nullptr, 0, nullptr, 0, &e), CCBOX_OK)
+        << ccbox_get_last_error();
+    long pid = 0;
+    size_t written = 0;
+    ASSERT_EQ(ccbox_call_enclave_function(e, 0, nullptr, 0, &pid, sizeof pid, &written), CCBOX_OK);
+    EXPECT_EQ(pid, ::getpid()) << "in sim the constructor's system call ran (in this process)";
+    ccbox_terminate_enclave(e);
+    // The platform is unharmed.
+    ASSERT_EQ(create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e), CCBOX_OK);
+    ccbox_terminate_enclave(e);
+}
+
 TEST(Containment, KillingTheHostLeavesNoEnclaveProcess) {
     int pipe_fds[2];
     ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
