@@ -15,13 +15,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Each step's output is shown only when it fails.
-step() {
-    if ! "$@" >"$work/step.log" 2>&1; then
-        echo "failed: $*"
-        cat "$work/step.log"
-        exit 1
-    fi
-}
+. "$(dirname "$0")/../support/step.sh"
 step cmake --install "$build" --prefix "$work/prefix"
 step cmake -S "$source/samples/$sample" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix"
 step cmake --build "$work/build"

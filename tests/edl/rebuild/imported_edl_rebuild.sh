@@ -9,13 +9,7 @@ build=$1
 work=$(mktemp -d /tmp/ccbox-edldep-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # Each step's output is shown only when it fails.
-step() {
-    if ! "$@" >"$work/step.log" 2>&1; then
-        echo "failed: $*"
-        cat "$work/step.log"
-        exit 1
-    fi
-}
+. "$(dirname "$0")/../../support/step.sh"
 step cmake --install "$build" --prefix "$work/prefix"
 
 src="$work/src"
