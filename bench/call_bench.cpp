@@ -1,6 +1,7 @@
 // Call costs, each next to a baseline measured in the same run:
 //   sim backend:      empty ECALL, empty OCALL, ECALL with 4 KiB [in] + 4 KiB [out]
-//                     vs a plain indirect function call;
+//                     vs a plain indirect function call; an empty ECALL into an enclave with
+//                     thread-local storage vs the same plus two writes of the FS base;
 //   isolated backend: empty ECALL with the enclave thread asleep vs a cross-process futex
 //                     ping-pong, and with it spinning vs a shared-memory spin ping-pong;
 //   creation:         creating a 16 MiB enclave vs measuring the same image alone.
@@ -14,6 +15,8 @@
 #include <cstring>
 #include <filesystem>
 #include <linux/futex.h>
+#include <asm/prctl.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,7 +27,7 @@ extern "C" void b_host_empty(void) {}
 namespace {
 
 const ccbox::bench::BenchEnclaves* g_enclaves = nullptr;
-std::string g_image, g_image_16mib;
+std::string g_image, g_image_tls, g_image_16mib;
 
 ccbox_enclave_t* create(uint32_t flags, const std::string& image = g_image) { return g_enclaves->create(flags, image); }
 
@@ -36,6 +39,20 @@ void (*volatile g_indirect)() = noop;
 void BM_IndirectCall(benchmark::State& state) {
     for (auto _ : state)
         g_indirect();
+}
+
+// What the sim backend pays to point FS at an enclave's thread data: WRFSBASE where the kernel
+// allows it, else the arch_prctl system call (here: setting FS to its current value).
+void BM_SetFsBase(benchmark::State& state) {
+    uintptr_t fs;
+    asm volatile("mov %%fs:0, %0" : "=r"(fs));
+    const bool fsgsbase = (getauxval(AT_HWCAP2) & (1u << 1)) != 0;
+    for (auto _ : state) {
+        if (fsgsbase)
+            asm volatile("wrfsbase %0" : : "r"(fs) : "memory");
+        else
+            ::syscall(SYS_arch_prctl, ARCH_SET_FS, fs);
+    }
 }
 
 long futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
@@ -88,6 +105,12 @@ void BM_SpinPingPong(benchmark::State& state) { ping_pong(state, false); }
 
 void BM_SimEcall(benchmark::State& state) {
     static ccbox_enclave_t* e = create(CCBOX_ENCLAVE_FLAG_SIMULATE);
+    for (auto _ : state)
+        b_empty(e);
+}
+
+void BM_SimEcallTls(benchmark::State& state) {
+    static ccbox_enclave_t* e = create(CCBOX_ENCLAVE_FLAG_SIMULATE, g_image_tls);
     for (auto _ : state)
         b_empty(e);
 }
@@ -156,9 +179,12 @@ int main(int argc, char** argv) {
     g_enclaves = &enclaves;
     g_image = enclaves.image("bench_enclave.signed");
     g_image_16mib = enclaves.image("bench_enclave.16mib.signed");
+    g_image_tls = enclaves.image("bench_enclave_tls.signed");
 
     benchmark::RegisterBenchmark("IndirectCall", BM_IndirectCall);
     benchmark::RegisterBenchmark("SimEcall", BM_SimEcall);
+    benchmark::RegisterBenchmark("SetFsBase", BM_SetFsBase);
+    benchmark::RegisterBenchmark("SimEcallTls", BM_SimEcallTls);
     benchmark::RegisterBenchmark("SimOcall", BM_SimOcall)->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark("SimEcall4KiBInOut", BM_SimEcall4KiB);
     benchmark::RegisterBenchmark("FutexPingPong", BM_FutexPingPong)->Unit(benchmark::kMicrosecond)->UseRealTime();
@@ -183,6 +209,11 @@ int main(int argc, char** argv) {
     if (ocall > 0 && indirect > 0)
         std::printf("ratio %-48s %.3f  (%.0f ns per OCALL)\n", "sim empty OCALL / indirect call", ocall / indirect,
                     ocall * 1e9);
+    const double fs = reporter.seconds_of("SetFsBase"), tls = reporter.seconds_of("SimEcallTls");
+    const double plain = reporter.seconds_of("SimEcall");
+    if (fs > 0 && tls > 0 && plain > 0)
+        std::printf("ratio %-48s %.3f  (%.0f ns per ECALL, %.0f ns per FS write)\n",
+                    "sim ECALL with TLS / (ECALL + 2 FS writes)", tls / (plain + 2 * fs), tls * 1e9, fs * 1e9);
     std::printf("ns: sim ECALL %.0f, sim ECALL 4 KiB %.0f, indirect call %.1f\n",
                 reporter.seconds_of("SimEcall") * 1e9, reporter.seconds_of("SimEcall4KiBInOut") * 1e9, indirect * 1e9);
     return rc;

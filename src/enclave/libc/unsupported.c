@@ -191,7 +191,10 @@ CCBOX_LIBC_EXPORT(gai_strerror)
 
 /* ---- dynamic loading: an enclave is one static image, measured as a whole ---- */
 static const char kNoDynamicLoading[] = "dynamic loading is not available inside an enclave";
-static _Thread_local const char* dl_error;
+/* One message for every thread (glibc keeps one per thread): it is always the same text, and
+ * a thread-local here would give every enclave linking libcrypto.a a TLS segment, which costs
+ * an FS switch on each sim ECALL. */
+static _Atomic(const char*) dl_error;
 
 void* ccbox_libc_dlopen(const char* file, int mode)
 {
