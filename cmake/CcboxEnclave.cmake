@@ -4,6 +4,7 @@
 #       SOURCES <files...>             enclave sources (C, C++, assembly)
 #       [EDL <file.edl>]               interface; the trusted side is generated and compiled in
 #       [EDL_SEARCH_PATHS <dirs...>]   for `import`/`from ... import`
+#       [EDL_DEFINES <names...>]       -D for the EDL's #ifdef/#ifndef
 #       [CONFIG <file.conf>]           Open Enclave style configuration
 #       [KEY <key.pem>]                RSA-3072 (e=3) signing key; generated into the build tree
 #                                      when omitted
@@ -55,9 +56,22 @@ find_library(CCBOX_OPENSSL_CRYPTO_A NAMES libcrypto.a REQUIRED)
 set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A}
     ${CCBOX_OPENSSL_CRYPTO_A})
 
+# The ccbox-edger8r options for search paths and defines.
+function(_ccbox_edger8r_args out search_paths defines)
+  set(args)
+  foreach(dir ${search_paths})
+    get_filename_component(dir_abs ${dir} ABSOLUTE)
+    list(APPEND args --search-path ${dir_abs})
+  endforeach()
+  foreach(name ${defines})
+    list(APPEND args -D ${name})
+  endforeach()
+  set(${out} ${args} PARENT_SCOPE)
+endfunction()
+
 function(ccbox_add_enclave target)
   cmake_parse_arguments(E "NO_CXX_RUNTIME" "EDL;CONFIG;KEY"
-                        "SOURCES;EDL_SEARCH_PATHS;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
+                        "SOURCES;EDL_SEARCH_PATHS;EDL_DEFINES;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
   if(NOT E_SOURCES)
     message(FATAL_ERROR "ccbox_add_enclave(${target}): SOURCES is required")
   endif()
@@ -67,11 +81,7 @@ function(ccbox_add_enclave target)
   if(E_EDL)
     get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
     get_filename_component(edl_name ${E_EDL} NAME_WE)
-    set(search_args)
-    foreach(dir ${E_EDL_SEARCH_PATHS})
-      get_filename_component(dir_abs ${dir} ABSOLUTE)
-      list(APPEND search_args --search-path ${dir_abs})
-    endforeach()
+    _ccbox_edger8r_args(search_args "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
     add_custom_command(
       OUTPUT ${gen_dir}/${edl_name}_t.c ${gen_dir}/${edl_name}_t.h ${gen_dir}/${edl_name}_args.h
       COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
@@ -138,18 +148,14 @@ function(ccbox_add_enclave target)
   set_target_properties(${target} PROPERTIES CCBOX_SIGNED_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
 endfunction()
 
-# ccbox_add_edl_untrusted(<target> EDL <file.edl> [EDL_SEARCH_PATHS <dirs...>])
+# ccbox_add_edl_untrusted(<target> EDL <file.edl> [EDL_SEARCH_PATHS <dirs...>] [EDL_DEFINES <names...>])
 # Generates the host side of an EDL (X_u.c/X_u.h/X_args.h) and adds it to a host target.
 function(ccbox_add_edl_untrusted target)
-  cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS" ${ARGN})
+  cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS;EDL_DEFINES" ${ARGN})
   get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
   get_filename_component(edl_name ${E_EDL} NAME_WE)
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
-  set(search_args)
-  foreach(dir ${E_EDL_SEARCH_PATHS})
-    get_filename_component(dir_abs ${dir} ABSOLUTE)
-    list(APPEND search_args --search-path ${dir_abs})
-  endforeach()
+  _ccbox_edger8r_args(search_args "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
   add_custom_command(
     OUTPUT ${gen_dir}/${edl_name}_u.c ${gen_dir}/${edl_name}_u.h ${gen_dir}/${edl_name}_args.h
     COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}

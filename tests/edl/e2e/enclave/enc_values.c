@@ -86,3 +86,4 @@ int pick_one(void) { return 1; }
 int pick_two(void) { return 2; }
 
 int ecall_else_branch(void) { return 17; }
+int ecall_defined_branch(void) { return 29; }

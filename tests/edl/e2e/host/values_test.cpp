@@ -113,6 +113,8 @@ TEST(EdlValues, PreprocessorBranchesAndSwitchless) {
     EXPECT_EQ(r, 17);
     ASSERT_EQ(ecall_ifndef_branch(enclave(), &r), CCBOX_OK);
     EXPECT_EQ(r, 23);
+    ASSERT_EQ(ecall_defined_branch(enclave(), &r), CCBOX_OK) << "a -D given through EDL_DEFINES";
+    EXPECT_EQ(r, 29);
     ASSERT_EQ(ecall_switchless(enclave(), &r, 5), CCBOX_OK);  // transition_using_threads: a normal call for now
     EXPECT_EQ(r, 15);
 }
