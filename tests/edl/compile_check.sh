@@ -1,7 +1,8 @@
 #!/bin/sh
 # Generates the five files of an EDL and compiles both sides as C (gcc -std=c11, and -std=gnu11,
 # CMake's default, under which the C library's headers also declare POSIX and GNU functions)
-# and as C++ (g++ -std=c++20) with -Wall -Wextra -Werror, at -O0 and -O2.
+# and as C++ (g++ -std=c++20) with -Wall -Wextra -Werror, at -O0 and -O2; the same with clang 14
+# (GNU C11 and C++20) when it is installed (scripts/install-deps.sh installs it).
 #
 #   compile_check.sh EDGER8R OUTDIR EDL [edger8r options...] [-I DIR...]
 #
@@ -37,6 +38,15 @@ for opt in -O0 -O2; do
         # shellcheck disable=SC2086
         ${CXX:-g++} -std=c++20 -x c++ -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
             -o "$out/${name}_${side}.cpp$opt.o"
+        # clang too (its warnings differ from gcc's), when installed
+        if command -v clang-14 >/dev/null 2>&1; then
+            # shellcheck disable=SC2086
+            clang-14 -std=gnu11 -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
+                -o "$out/${name}_${side}.clang$opt.o"
+            # shellcheck disable=SC2086
+            clang++-14 -std=c++20 -x c++ -Wall -Wextra -Werror $opt -I "$out" $inc_args -c "$out/${name}_${side}.c" \
+                -o "$out/${name}_${side}.clang++$opt.o"
+        fi
     done
 done
 echo "ok: $edl"
