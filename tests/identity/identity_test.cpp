@@ -97,6 +97,41 @@ TEST_P(Sealing, SurvivesTerminationAndPlatformRestart) {
     EXPECT_EQ(ccbox::test::read_bytes(secrets_path), secrets_before) << "the same root secrets after the restart";
 }
 
+// The blob is the documented, self-describing format (docs/sealing.md), and sealing the same
+// data twice gives two different blobs (a fresh KEYID and IV each time).
+TEST_P(Sealing, BlobFollowsTheDocumentedFormatAndIsFreshEachTime) {
+    Enclave a(backend(), image("identity_enclave.signed"));
+    ASSERT_EQ(a.created, CCBOX_OK) << ccbox_get_last_error();
+    Bytes first, second;
+    ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &first), CCBOX_OK);
+    ASSERT_EQ(seal(a, CCBOX_SEAL_POLICY_PRODUCT, kSecret, &second), CCBOX_OK);
+    auto u16 = [&](const Bytes& b, size_t at) { return static_cast<uint16_t>(b[at] | b[at + 1] << 8); };
+    auto u32 = [&](const Bytes& b, size_t at) { uint32_t v; std::memcpy(&v, &b[at], 4); return v; };
+    auto u64 = [&](const Bytes& b, size_t at) { uint64_t v; std::memcpy(&v, &b[at], 8); return v; };
+    ASSERT_EQ(first.size(), 568 + kSecret.size());
+    EXPECT_EQ(std::string(first.begin(), first.begin() + 8), "CCBXSEAL");
+    EXPECT_EQ(u32(first, 8), 1u) << "format version";
+    EXPECT_EQ(u32(first, 12), 568u) << "header size";
+    const size_t request = 16;  // KEYREQUEST (sgx-formats.md): KEYNAME, KEYPOLICY, ISVSVN, ...
+    EXPECT_EQ(u16(first, request + 0), 4) << "KEYNAME SEAL";
+    EXPECT_EQ(u16(first, request + 2), 2) << "KEYPOLICY MRSIGNER for the product policy";
+    EXPECT_EQ(u16(first, request + 4), 1) << "ISVSVN of the sealing enclave";
+    EXPECT_EQ(u32(first, 540), 0u) << "reserved";
+    EXPECT_EQ(u64(first, 544), kSecret.size()) << "ciphertext size";
+    EXPECT_EQ(std::search(first.begin(), first.end(), kSecret.begin(), kSecret.end()), first.end())
+        << "no plaintext in the blob";
+
+    ASSERT_EQ(second.size(), first.size());
+    const auto keyid = [](const Bytes& b) { return Bytes(b.begin() + 16 + 40, b.begin() + 16 + 72); };
+    const auto iv = [](const Bytes& b) { return Bytes(b.begin() + 528, b.begin() + 540); };
+    EXPECT_NE(keyid(first), keyid(second)) << "a fresh KEYID per seal";
+    EXPECT_NE(iv(first), iv(second)) << "a fresh IV per seal";
+    EXPECT_NE(Bytes(first.begin() + 568, first.end()), Bytes(second.begin() + 568, second.end()));
+    Bytes plain;
+    ASSERT_EQ(unseal(a, second, &plain), CCBOX_OK);
+    EXPECT_EQ(plain, kSecret);
+}
+
 TEST_P(Sealing, PoliciesSignersAndSecurityVersions) {
     Enclave a(backend(), image("identity_enclave.signed"));        // signer 1, SVN 1
     Enclave b(backend(), image("identity_enclave_b.signed"));      // other MRENCLAVE, signer 1, SVN 1

@@ -768,6 +768,55 @@ TEST(PlatformSocket, ClientsThatStopMidRequestStallNoOne) {
     ccbox_terminate_enclave(e);
 }
 
+// The state directory holds the root secrets: created 0700 with secrets 0600; a directory or
+// secrets file that others could read, or a damaged secrets file, stops the platform with a
+// message naming the file, and the secrets are never replaced.
+TEST(PlatformState, PermissionsAndDamagedSecretsAreRefused) {
+    TempDir dir;
+    const fs::path state = dir.path() / "state";
+    auto start = [&] {
+        return ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "start", "--state-dir", state.string()});
+    };
+    auto stop = [&] {
+        (void)ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "stop", "--state-dir", state.string()});
+    };
+    ASSERT_EQ(start().exit_code, 0);
+    stop();
+    EXPECT_EQ(fs::status(state).permissions() & fs::perms::all, fs::perms::owner_all);
+    EXPECT_EQ(fs::status(state / "secrets").permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    const auto secrets = ccbox::test::read_bytes(state / "secrets");
+
+    ::chmod(state.c_str(), 0755);
+    auto r = start();
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find(state.string() + ": has permissions 755; the platform requires at most 0700"),
+              std::string::npos)
+        << r.err;
+    ::chmod(state.c_str(), 0700);
+
+    ::chmod((state / "secrets").c_str(), 0644);
+    r = start();
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find((state / "secrets").string() + ": has permissions 644"), std::string::npos) << r.err;
+    ::chmod((state / "secrets").c_str(), 0600);
+
+    auto damaged = secrets;
+    damaged.resize(damaged.size() / 2);
+    ccbox::test::write_bytes(state / "secrets", damaged);
+    ::chmod((state / "secrets").c_str(), 0600);
+    r = start();
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find((state / "secrets").string()), std::string::npos) << r.err;
+    EXPECT_EQ(ccbox::test::read_bytes(state / "secrets"), damaged) << "a damaged secrets file is not replaced";
+
+    ccbox::test::write_bytes(state / "secrets", secrets);
+    ::chmod((state / "secrets").c_str(), 0600);
+    EXPECT_EQ(start().exit_code, 0) << "and the restored one is used again";
+    stop();
+    EXPECT_EQ(ccbox::test::read_bytes(state / "secrets"), secrets);
+}
+
 TEST(PlatformSocket, TwoPlatformsRunSideBySide) {
     OwnPlatform one({"--sku", "DC1s_v2"}), two({"--epc", "64MiB"});
     EXPECT_EQ(one.status()["sku"], "DC1s_v2");
