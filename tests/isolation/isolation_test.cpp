@@ -276,6 +276,9 @@ TEST(Containment, TheLockdownPrecedesTheEnclavesFirstCode) {
 }
 
 TEST(Containment, KillingTheHostLeavesNoEnclaveProcess) {
+    // The test platform belongs to this process (which removes its state directory at exit),
+    // not to the host that gets killed.
+    const ccbox_enclave_setting_t* settings = ccbox::test::platform_settings();
     int pipe_fds[2];
     ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
     pid_t host = ::fork();
@@ -283,7 +286,7 @@ TEST(Containment, KillingTheHostLeavesNoEnclaveProcess) {
         ::close(pipe_fds[0]);
         ccbox_enclave_t* e = nullptr;
         int pid = -1;
-        if (create(image("runtime_enclave.signed"), ccbox::test::platform_settings(), &e) == CCBOX_OK) {
+        if (create(image("runtime_enclave.signed"), settings, &e) == CCBOX_OK) {
             ccbox_enclave_identity_t id;
             ccbox_get_enclave_identity(e, &id);
             pid = id.process_id;
