@@ -6,10 +6,26 @@
 #include <csetjmp>
 #include <cstring>
 #include <netdb.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/select.h>
+#include <sys/shm.h>
 #include <sys/utsname.h>
 #include <termios.h>
+#include <type_traits>
 #include <ucontext.h>
+
+#include "absent_abi.h"
+
+// The glibc numbers and types that enclave code declares itself (absent_abi.h) instead of
+// including these host headers.
+static_assert(CCBOX_EAI_BADFLAGS == EAI_BADFLAGS && CCBOX_EAI_NONAME == EAI_NONAME && CCBOX_EAI_AGAIN == EAI_AGAIN &&
+              CCBOX_EAI_FAIL == EAI_FAIL && CCBOX_EAI_FAMILY == EAI_FAMILY && CCBOX_EAI_SOCKTYPE == EAI_SOCKTYPE &&
+              CCBOX_EAI_SERVICE == EAI_SERVICE && CCBOX_EAI_MEMORY == EAI_MEMORY && CCBOX_EAI_SYSTEM == EAI_SYSTEM &&
+              CCBOX_EAI_OVERFLOW == EAI_OVERFLOW);
+static_assert(CCBOX_FD_SETSIZE == FD_SETSIZE && CCBOX_NFDBITS == __NFDBITS);
+static_assert(std::is_same_v<ccbox_socklen_t, socklen_t> && std::is_same_v<ccbox_nfds_t, nfds_t> &&
+              std::is_same_v<ccbox_key_t, key_t>);
 
 extern "C" {
 int ccbox_libc_setjmp(jmp_buf env) __attribute__((returns_twice));
@@ -64,6 +80,10 @@ TEST(EnclaveLibcSetjmp, LongjmpWithZeroMakesSetjmpReturnOne) {
         ccbox_libc_longjmp(g_env, 0);
     EXPECT_EQ(got, 1);
     EXPECT_EQ(rounds, 2);
+}
+
+TEST(EnclaveLibcUnsupported, MapFailedIsGlibcs) {
+    EXPECT_EQ(CCBOX_MAP_FAILED, MAP_FAILED);
 }
 
 TEST(EnclaveLibcUnsupported, NetworkingFailsCleanly) {

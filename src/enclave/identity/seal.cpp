@@ -15,11 +15,11 @@
 #include <ccbox/enclave.h>
 
 #include "enclave/identity/leaf_functions.h"
+#include "enclave/identity/openssl_evp.h"
 #include "enclave/identity/seal_keys.h"
 
 #include <mbedtls/hkdf.h>
 #include <mbedtls/md.h>
-#include <openssl/evp.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,12 +96,12 @@ ccbox_result_t gcm(bool encrypt, const uint8_t key[32], const SealedHeader& head
     bool ok = EVP_CipherInit_ex(ctx, cipher, nullptr, key, header.iv, encrypt ? 1 : 0) == 1 &&
               gcm_update(ctx, nullptr, reinterpret_cast<const uint8_t*>(&header), kAuthenticatedHeader) &&
               gcm_update(ctx, nullptr, aad, aad_size) && gcm_update(ctx, out, in, size) &&
-              (encrypt || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, 16, tag) == 1);
+              (encrypt || EVP_CIPHER_CTX_ctrl(ctx, openssl::kCtrlAeadSetTag, 16, tag) == 1);
     int final_size = 0;
     uint8_t none[16];  // GCM's final step writes no bytes
     const bool authentic = ok && EVP_CipherFinal_ex(ctx, none, &final_size) == 1;
     if (authentic && encrypt)
-        ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, tag) == 1;
+        ok = EVP_CIPHER_CTX_ctrl(ctx, openssl::kCtrlAeadGetTag, 16, tag) == 1;
     EVP_CIPHER_CTX_free(ctx);
     if (!ok)
         return CCBOX_CRYPTO_ERROR;

@@ -2,15 +2,14 @@
  * handle, and the few that make sense inside. Trust domain: enclave (libc).
  * Enclave code never makes a system call: writing to stdout/stderr goes through an OCALL,
  * everything else that would need the kernel fails (docs/enclave-libc.md). */
+#include "absent_abi.h"
 #include "enclave/core/runtime_c.h"
 #include "libc_export.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <libintl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 ssize_t ccbox_libc_write(int fd, const void* data, size_t size)
@@ -118,7 +117,7 @@ int ccbox_libc_raise(int number)
 CCBOX_LIBC_EXPORT(raise)
 
 /* No file system. */
-DIR* ccbox_libc_opendir(const char* path)
+struct ccbox_dir* ccbox_libc_opendir(const char* path)
 {
     (void)path;
     errno = ENOSYS;
@@ -126,7 +125,7 @@ DIR* ccbox_libc_opendir(const char* path)
 }
 CCBOX_LIBC_EXPORT(opendir)
 
-struct dirent* ccbox_libc_readdir(DIR* dir)
+struct dirent* ccbox_libc_readdir(struct ccbox_dir* dir)
 {
     (void)dir;
     errno = EBADF;
@@ -134,7 +133,7 @@ struct dirent* ccbox_libc_readdir(DIR* dir)
 }
 CCBOX_LIBC_EXPORT(readdir)
 
-int ccbox_libc_closedir(DIR* dir)
+int ccbox_libc_closedir(struct ccbox_dir* dir)
 {
     (void)dir;
     errno = EBADF;
@@ -163,14 +162,11 @@ CCBOX_LIBC_EXPORT(fstat)
 /* No virtual memory management and no files inside an enclave: its memory is fixed at
  * creation (the heap is malloc's). Libraries that probe for these (guarded allocations,
  * file-backed entropy fallbacks) get ENOSYS and use their other paths. */
-#include <poll.h>
-#include <sys/mman.h>
-
 void* ccbox_libc_mmap(void* address, size_t length, int protection, int flags, int fd, off_t offset)
 {
     (void)address, (void)length, (void)protection, (void)flags, (void)fd, (void)offset;
     errno = ENOSYS;
-    return MAP_FAILED;
+    return CCBOX_MAP_FAILED;
 }
 CCBOX_LIBC_EXPORT(mmap)
 
@@ -230,7 +226,7 @@ int ccbox_libc_fcntl(int fd, int command, ...)
 }
 CCBOX_LIBC_EXPORT(fcntl)
 
-int ccbox_libc_poll(struct pollfd* fds, nfds_t count, int timeout)
+int ccbox_libc_poll(struct pollfd* fds, ccbox_nfds_t count, int timeout)
 {
     (void)fds, (void)count, (void)timeout;
     errno = ENOSYS;

@@ -4,20 +4,14 @@
  * error), so that libraries which merely reference them (Debian's libcrypto.a does) link
  * and take their other paths; the few that have a meaning inside an enclave (uname, getpid,
  * gai_strerror, __fdelt_chk) are real. docs/enclave-libc.md lists them. */
+#include "absent_abi.h"
 #include "libc_export.h"
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <netdb.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/select.h>
-#include <sys/shm.h>
-#include <sys/socket.h>
 #include <sys/utsname.h>
-#include <termios.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 extern void __chk_fail(void) __attribute__((noreturn));
@@ -43,14 +37,14 @@ int ccbox_libc_socket(int domain, int type, int protocol)
 }
 CCBOX_LIBC_EXPORT(socket)
 
-int ccbox_libc_bind(int fd, const struct sockaddr* address, socklen_t length)
+int ccbox_libc_bind(int fd, const struct sockaddr* address, ccbox_socklen_t length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
 CCBOX_LIBC_EXPORT(bind)
 
-int ccbox_libc_connect(int fd, const struct sockaddr* address, socklen_t length)
+int ccbox_libc_connect(int fd, const struct sockaddr* address, ccbox_socklen_t length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
@@ -64,7 +58,7 @@ int ccbox_libc_listen(int fd, int backlog)
 }
 CCBOX_LIBC_EXPORT(listen)
 
-int ccbox_libc_accept(int fd, struct sockaddr* restrict address, socklen_t* restrict length)
+int ccbox_libc_accept(int fd, struct sockaddr* restrict address, ccbox_socklen_t* restrict length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
@@ -78,21 +72,21 @@ int ccbox_libc_shutdown(int fd, int how)
 }
 CCBOX_LIBC_EXPORT(shutdown)
 
-int ccbox_libc_getsockname(int fd, struct sockaddr* restrict address, socklen_t* restrict length)
+int ccbox_libc_getsockname(int fd, struct sockaddr* restrict address, ccbox_socklen_t* restrict length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
 CCBOX_LIBC_EXPORT(getsockname)
 
-int ccbox_libc_getsockopt(int fd, int level, int name, void* restrict value, socklen_t* restrict length)
+int ccbox_libc_getsockopt(int fd, int level, int name, void* restrict value, ccbox_socklen_t* restrict length)
 {
     (void)fd, (void)level, (void)name, (void)value, (void)length;
     return not_a_socket();
 }
 CCBOX_LIBC_EXPORT(getsockopt)
 
-int ccbox_libc_setsockopt(int fd, int level, int name, const void* value, socklen_t length)
+int ccbox_libc_setsockopt(int fd, int level, int name, const void* value, ccbox_socklen_t length)
 {
     (void)fd, (void)level, (void)name, (void)value, (void)length;
     return not_a_socket();
@@ -113,7 +107,7 @@ ssize_t ccbox_libc_recvmsg(int fd, struct msghdr* message, int flags)
 }
 CCBOX_LIBC_EXPORT(recvmsg)
 
-int ccbox_libc_select(int count, fd_set* restrict readable, fd_set* restrict writable, fd_set* restrict failed,
+int ccbox_libc_select(int count, struct ccbox_fd_set* restrict readable, struct ccbox_fd_set* restrict writable, struct ccbox_fd_set* restrict failed,
                       struct timeval* restrict timeout)
 {
     (void)count, (void)readable, (void)writable, (void)failed, (void)timeout;
@@ -124,9 +118,9 @@ CCBOX_LIBC_EXPORT(select)
 /* FD_SET and friends with _FORTIFY_SOURCE: the bounds check is real. */
 long int ccbox_libc___fdelt_chk(long int fd)
 {
-    if (fd < 0 || fd >= FD_SETSIZE)
+    if (fd < 0 || fd >= CCBOX_FD_SETSIZE)
         __chk_fail();
-    return fd / __NFDBITS;
+    return fd / CCBOX_NFDBITS;
 }
 CCBOX_LIBC_EXPORT(__fdelt_chk)
 
@@ -145,7 +139,7 @@ int ccbox_libc_getaddrinfo(const char* restrict node, const char* restrict servi
     if (result)
         *result = NULL;
     errno = ENOSYS;
-    return EAI_SYSTEM;
+    return CCBOX_EAI_SYSTEM;
 }
 CCBOX_LIBC_EXPORT(getaddrinfo)
 
@@ -155,12 +149,12 @@ void ccbox_libc_freeaddrinfo(struct addrinfo* list)
 }
 CCBOX_LIBC_EXPORT(freeaddrinfo)
 
-int ccbox_libc_getnameinfo(const struct sockaddr* restrict address, socklen_t length, char* restrict host,
-                           socklen_t host_size, char* restrict service, socklen_t service_size, int flags)
+int ccbox_libc_getnameinfo(const struct sockaddr* restrict address, ccbox_socklen_t length, char* restrict host,
+                           ccbox_socklen_t host_size, char* restrict service, ccbox_socklen_t service_size, int flags)
 {
     (void)address, (void)length, (void)host, (void)host_size, (void)service, (void)service_size, (void)flags;
     errno = ENOSYS;
-    return EAI_SYSTEM;
+    return CCBOX_EAI_SYSTEM;
 }
 CCBOX_LIBC_EXPORT(getnameinfo)
 
@@ -175,15 +169,15 @@ CCBOX_LIBC_EXPORT(gethostbyname)
 const char* ccbox_libc_gai_strerror(int code)
 {
     switch (code) {
-    case EAI_BADFLAGS: return "Bad value for ai_flags";
-    case EAI_NONAME: return "Name or service not known";
-    case EAI_AGAIN: return "Temporary failure in name resolution";
-    case EAI_FAIL: return "Non-recoverable failure in name resolution";
-    case EAI_FAMILY: return "ai_family not supported";
-    case EAI_SOCKTYPE: return "ai_socktype not supported";
-    case EAI_SERVICE: return "Servname not supported for ai_socktype";
-    case EAI_MEMORY: return "Memory allocation failure";
-    case EAI_SYSTEM: return "System error";
+    case CCBOX_EAI_BADFLAGS: return "Bad value for ai_flags";
+    case CCBOX_EAI_NONAME: return "Name or service not known";
+    case CCBOX_EAI_AGAIN: return "Temporary failure in name resolution";
+    case CCBOX_EAI_FAIL: return "Non-recoverable failure in name resolution";
+    case CCBOX_EAI_FAMILY: return "ai_family not supported";
+    case CCBOX_EAI_SOCKTYPE: return "ai_socktype not supported";
+    case CCBOX_EAI_SERVICE: return "Servname not supported for ai_socktype";
+    case CCBOX_EAI_MEMORY: return "Memory allocation failure";
+    case CCBOX_EAI_SYSTEM: return "System error";
     default: return "Unknown error";
     }
 }
@@ -252,7 +246,7 @@ int ccbox_libc_tcsetattr(int fd, int when, const struct termios* attributes)
 }
 CCBOX_LIBC_EXPORT(tcsetattr)
 
-int ccbox_libc_shmget(key_t key, size_t size, int flags)
+int ccbox_libc_shmget(ccbox_key_t key, size_t size, int flags)
 {
     (void)key, (void)size, (void)flags;
     return no_system();
@@ -274,14 +268,14 @@ int ccbox_libc_shmdt(const void* address)
 }
 CCBOX_LIBC_EXPORT(shmdt)
 
-int ccbox_libc_getcontext(ucontext_t* context)
+int ccbox_libc_getcontext(struct ccbox_ucontext* context)
 {
     (void)context;
     return no_system();
 }
 CCBOX_LIBC_EXPORT(getcontext)
 
-int ccbox_libc_setcontext(const ucontext_t* context)
+int ccbox_libc_setcontext(const struct ccbox_ucontext* context)
 {
     (void)context;
     return no_system();
@@ -289,7 +283,7 @@ int ccbox_libc_setcontext(const ucontext_t* context)
 CCBOX_LIBC_EXPORT(setcontext)
 
 /* Only reached with a context getcontext() never filled in. */
-void ccbox_libc_makecontext(ucontext_t* context, void (*function)(void), int count, ...)
+void ccbox_libc_makecontext(struct ccbox_ucontext* context, void (*function)(void), int count, ...)
 {
     (void)context, (void)function, (void)count;
 }
