@@ -44,8 +44,7 @@ Result<std::unique_ptr<Backend>> make_backend(const EnclaveImage& image, const L
     IsolatedOptions isolated;
     isolated.platform = platform;
     isolated.debug = options.debug;
-    const auto& sig = image.signature();
-    isolated.tcs_count = (sig ? sig->config : image.base_config()).num_tcs;
+    isolated.tcs_count = image.effective_config().num_tcs;
     CCBOX_ASSIGN_OR_RETURN(std::unique_ptr<IsolatedBackend> backend, IsolatedBackend::create(path, isolated));
     return std::unique_ptr<Backend>(std::move(backend));
 }

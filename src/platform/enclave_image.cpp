@@ -4,12 +4,31 @@
 
 #include <cstring>
 #include <elf.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ccbox {
 
 Result<EnclaveImage> EnclaveImage::load(const std::string& path) {
     CCBOX_ASSIGN_OR_RETURN(ElfImage elf, ElfImage::load(path));
     return from_elf(std::move(elf));
+}
+
+Result<EnclaveImage> EnclaveImage::from_fd(int fd, const std::string& name) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxEnclaveSize)
+        return Error(CCBOX_INVALID_IMAGE, name + ": not a regular file of a sane size");
+    Bytes bytes(static_cast<size_t>(st.st_size));
+    if (::pread(fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size()))
+        return Error(CCBOX_READ_FAILED, name + ": cannot read");
+    CCBOX_ASSIGN_OR_RETURN(ElfImage elf, ElfImage::parse(std::move(bytes), name));
+    return from_elf(std::move(elf));
+}
+
+Result<EnclaveLayout> EnclaveImage::layout() const {
+    const ccbox_enclave_config_t config = effective_config();
+    CCBOX_TRY(validate_enclave_config(config, origin()));
+    return EnclaveLayout::compute(elf_, config);
 }
 
 Result<EnclaveImage> EnclaveImage::from_elf(ElfImage elf) {

@@ -5,6 +5,7 @@
 
 #include "common/image_sections.h"
 #include "platform/elf_image.hpp"
+#include "platform/layout.hpp"
 
 #include <optional>
 
@@ -13,6 +14,9 @@ namespace ccbox {
 class EnclaveImage {
 public:
     static Result<EnclaveImage> load(const std::string& path);
+    // The image behind an open descriptor (the platform gets images as descriptors); `name`
+    // names it in messages.
+    static Result<EnclaveImage> from_fd(int fd, const std::string& name);
     static Result<EnclaveImage> from_elf(ElfImage elf);
 
     const ElfImage& elf() const { return elf_; }
@@ -22,6 +26,10 @@ public:
     const std::optional<ccbox_enclave_config_t>& embedded_properties() const { return properties_; }
     // Defaults overridden by .ccbox.props.
     ccbox_enclave_config_t base_config() const;
+    // The configuration the enclave is laid out with: the signed one, else base_config().
+    ccbox_enclave_config_t effective_config() const { return signature_ ? signature_->config : base_config(); }
+    // The layout of effective_config(), once it is validated.
+    Result<EnclaveLayout> layout() const;
 
     bool has_signature_section() const { return signature_offset_ != 0; }
     uint64_t signature_section_offset() const { return signature_offset_; }

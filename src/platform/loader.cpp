@@ -39,21 +39,17 @@ LoadedEnclave::~LoadedEnclave() {
 
 Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, const LoadOptions& options) {
     const auto& signature = image.signature();
-    ccbox_enclave_config_t config{};
+    const ccbox_enclave_config_t config = image.effective_config();
     if (signature) {
-        config = signature->config;
         if (options.debug && !(signature->sigstruct.attributes.flags & sgx::attr::kDebug))
             return load_error(image, CCBOX_DEBUG_DOWNGRADE,
                               "the enclave is signed for production (Debug=0) and cannot be launched in debug mode");
-    } else {
-        config = image.base_config();
-        if (!options.debug || !config_allows_debug(config))
-            return load_error(image, CCBOX_NOT_SIGNED,
-                              "the image is not signed; sign it with `ccbox sign` (unsigned images run only in debug "
-                              "mode, when their properties allow debug)");
+    } else if (!options.debug || !config_allows_debug(config)) {
+        return load_error(image, CCBOX_NOT_SIGNED,
+                          "the image is not signed; sign it with `ccbox sign` (unsigned images run only in debug "
+                          "mode, when their properties allow debug)");
     }
-    CCBOX_TRY(validate_enclave_config(config, image.origin()));
-    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(image.elf(), config));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, image.layout());
 
     std::unique_ptr<LoadedEnclave> enclave(new LoadedEnclave());
     enclave->size_ = layout.enclave_size();

@@ -221,15 +221,8 @@ Result<void> load(const protocol::Message& message) {
     if (request.arena_size < arena::kHeapOffset || header->magic != arena::kMagic || header->version != arena::kVersion)
         return Error(CCBOX_INVALID_PARAMETER, "the arena is not initialised");
 
-    struct stat st {};
-    if (::fstat(image_fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxEnclaveSize)
-        return Error(CCBOX_INVALID_IMAGE, "the enclave image is not a regular file of a sane size");
-    Bytes bytes(static_cast<size_t>(st.st_size));
-    if (::pread(image_fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size()))
-        return Error(CCBOX_READ_FAILED, "cannot read the enclave image");
     std::string name(request.image_name, strnlen(request.image_name, sizeof request.image_name));
-    CCBOX_ASSIGN_OR_RETURN(ElfImage elf, ElfImage::parse(std::move(bytes), name));
-    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_elf(std::move(elf)));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_fd(image_fd, name));
     LoadOptions options;
     options.debug = request.flags & wire::kLoadDebug;
     trace("image parsed");

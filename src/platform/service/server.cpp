@@ -314,17 +314,8 @@ Result<void> Server::create_enclave(int client, protocol::Message& m) {
     const int image_fd = m.fds[0], arena_fd = m.fds[1];
 
     // The EPC the enclave needs, from the same layout the enclave process will load.
-    struct stat st {};
-    if (::fstat(image_fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxEnclaveSize)
-        return Error(CCBOX_INVALID_IMAGE, std::string(request.image_name) + ": not a regular file of a sane size");
-    Bytes bytes(static_cast<size_t>(st.st_size));
-    if (::pread(image_fd, bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size()))
-        return Error(CCBOX_READ_FAILED, std::string(request.image_name) + ": cannot read");
-    CCBOX_ASSIGN_OR_RETURN(ElfImage elf, ElfImage::parse(std::move(bytes), request.image_name));
-    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_elf(std::move(elf)));
-    ccbox_enclave_config_t config = image.signature() ? image.signature()->config : image.base_config();
-    CCBOX_TRY(validate_enclave_config(config, request.image_name));
-    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(image.elf(), config));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_fd(image_fd, request.image_name));
+    CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, image.layout());
     const uint64_t need = layout.epc_pages();
     const uint64_t free_pages = epc_capacity_pages() - epc_used_pages_;
     if (need > free_pages)
