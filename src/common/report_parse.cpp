@@ -5,14 +5,7 @@
 
 #include <string.h>
 
-namespace {
-bool all_zero(const uint8_t* p, size_t n) {
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; ++i)
-        acc |= p[i];
-    return acc == 0;
-}
-}  // namespace
+using ccbox::sgx::all_zero;
 
 extern "C" ccbox_result_t ccbox_parse_report(const void* report, size_t report_size,
                                              ccbox_report_identity_t* identity) {

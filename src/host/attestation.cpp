@@ -35,7 +35,6 @@ extern "C" ccbox_result_t ccbox_get_enclave_target_info(const ccbox_enclave_t* e
 extern "C" ccbox_result_t ccbox_get_target_info_of_report(const void* report, size_t report_size,
                                                           ccbox_target_info_t* target_info) {
     ccbox::host::clear_last_error();
-    ccbox::host::clear_last_error();
     if (!target_info)
         return CCBOX_INVALID_PARAMETER;
     ccbox_report_identity_t identity;

@@ -3,6 +3,7 @@
 #include "platform/key_derivation.hpp"
 
 #include "platform/loader.hpp"
+#include "support/hex.hpp"
 #include "support/rsa_key.hpp"
 
 #include <openssl/core_names.h>
@@ -123,16 +124,6 @@ std::string hex_value(uint64_t v) {
     return buf;
 }
 
-std::string hex_bytes(const uint8_t* p, size_t n) {
-    std::string s;
-    char buf[3];
-    for (size_t i = 0; i < n; ++i) {
-        std::snprintf(buf, sizeof buf, "%02x", p[i]);
-        s += buf;
-    }
-    return s;
-}
-
 template <size_t N>
 std::array<uint8_t, N> to_array(const uint8_t (&in)[N]) {
     std::array<uint8_t, N> out{};
@@ -171,9 +162,9 @@ Result<void> check_request_format(const EnclaveKeyIdentity& enclave, const sgx::
 Result<void> check_request_svns(const PlatformSecrets& secrets, const EnclaveKeyIdentity& enclave,
                                 const sgx::Keyrequest& r) {
     if (cpusvn_above(r.cpusvn, secrets.cpusvn))
-        return Error(CCBOX_INVALID_CPUSVN, "KEYREQUEST.CPUSVN " + hex_bytes(r.cpusvn, 16) +
+        return Error(CCBOX_INVALID_CPUSVN, "KEYREQUEST.CPUSVN " + to_hex(r.cpusvn) +
                                                " is above the platform's CPUSVN " +
-                                               hex_bytes(secrets.cpusvn.data(), 16) + " in some component");
+                                               to_hex(secrets.cpusvn) + " in some component");
     if (r.isvsvn > enclave.isvsvn)
         return Error(CCBOX_INVALID_ISVSVN, "KEYREQUEST.ISVSVN " + std::to_string(r.isvsvn) +
                                                " is above the enclave's ISVSVN " + std::to_string(enclave.isvsvn));

@@ -39,7 +39,6 @@ public:
 
 private:
     void hash(const void* data, size_t size);
-    void record(const uint8_t* header, const uint8_t* chunk);
 
     // OpenSSL's SHA-256 context, kept opaque here; the per-call overhead of the low-level
     // interface matters because the stream is hashed 64 and 256 bytes at a time, straight

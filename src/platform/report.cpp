@@ -17,6 +17,8 @@
 namespace ccbox {
 namespace {
 
+using sgx::all_zero;
+
 // A 16-byte key that is wiped when it goes out of scope.
 struct ScopedKey {
     std::array<uint8_t, 16> bytes{};
@@ -25,10 +27,6 @@ struct ScopedKey {
     ScopedKey& operator=(const ScopedKey&) = delete;
     ~ScopedKey() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
-
-bool all_zero(const uint8_t* p, size_t n) {
-    return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
-}
 
 Result<void> check_targetinfo(const sgx::Targetinfo& t) {
     if (t.cet_attributes != 0)

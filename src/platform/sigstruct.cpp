@@ -11,6 +11,8 @@
 namespace ccbox {
 namespace {
 
+using sgx::all_zero;
+
 struct BnDeleter {
     void operator()(BIGNUM* bn) const { BN_free(bn); }
 };
@@ -41,10 +43,6 @@ bool compute_q1_q2(const BIGNUM* s, const BIGNUM* n, BIGNUM* q1, BIGNUM* q2) {
     return ctx && s2 && rem && tmp && BN_sqr(s2.get(), s, ctx.get()) == 1 &&
            BN_div(q1, rem.get(), s2.get(), n, ctx.get()) == 1 && BN_mul(tmp.get(), rem.get(), s, ctx.get()) == 1 &&
            BN_div(q2, nullptr, tmp.get(), n, ctx.get()) == 1;
-}
-
-bool all_zero(const uint8_t* p, size_t n) {
-    return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
 }
 
 Result<sgx::Sigstruct> fill_key_material(sgx::Sigstruct sig, const RsaKey& key, std::span<const uint8_t> sig_be) {

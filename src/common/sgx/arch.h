@@ -12,6 +12,14 @@ namespace ccbox::sgx {
 
 inline constexpr std::size_t kPageSize = 4096;
 
+// Whether n bytes are all zero (reserved fields must be).
+inline bool all_zero(const std::uint8_t* p, std::size_t n) {
+    std::uint8_t acc = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        acc |= p[i];
+    return acc == 0;
+}
+
 #define CCBOX_SGX_CHECK_LAYOUT(T, size, align)                                \
     static_assert(sizeof(T) == (size), #T " has the wrong size");             \
     static_assert(alignof(T) == (align), #T " has the wrong alignment");      \

@@ -75,9 +75,4 @@ void* ArenaHeap::reallocate(void* pointer, size_t size) {
     return fresh;
 }
 
-bool ArenaHeap::contains(const void* pointer, size_t size) const {
-    auto p = reinterpret_cast<uintptr_t>(pointer);
-    return p >= base_ && size <= size_ && p - base_ <= size_ - size;
-}
-
 }  // namespace ccbox::host

@@ -18,7 +18,6 @@ public:
     void* allocate(size_t size);  // 16-byte aligned; nullptr when full
     void free(void* pointer);      // ignores pointers it did not hand out
     void* reallocate(void* pointer, size_t size);
-    bool contains(const void* pointer, size_t size) const;
 
 private:
     void insert_free(uintptr_t start, size_t size);  // REQUIRES: mutex_ held

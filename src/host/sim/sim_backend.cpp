@@ -29,6 +29,7 @@ Result<std::unique_ptr<SimBackend>> SimBackend::create(const EnclaveImage& image
                                                        const std::string& path, const std::string& state_dir) {
     std::unique_ptr<SimBackend> backend(new SimBackend());
     CCBOX_ASSIGN_OR_RETURN(backend->loaded_, load_enclave(image, options));
+    backend->key_identity_ = key_identity_of(backend->loaded_->identity());
     backend->enclu_.version = CCBOX_ENCLU_VERSION;
     backend->enclu_.platform = backend.get();
     backend->enclu_.egetkey = &SimBackend::egetkey;
@@ -68,7 +69,7 @@ uint32_t SimBackend::egetkey(void* platform, const void* keyrequest, uint8_t key
         return CCBOX_PLATFORM_ERROR;
     alignas(512) sgx::Keyrequest request;
     std::memcpy(&request, keyrequest, sizeof request);
-    auto derived = derive_key(*secrets, key_identity_of(self->loaded_->identity()), request);
+    auto derived = derive_key(*secrets, self->key_identity_, request);
     if (!derived.ok())
         return derived.error().code();
     std::memcpy(key, derived->data(), 16);
@@ -84,7 +85,7 @@ uint32_t SimBackend::ereport(void* platform, const void* targetinfo, const uint8
         return CCBOX_PLATFORM_ERROR;
     alignas(512) sgx::Targetinfo target;
     std::memcpy(&target, targetinfo, sizeof target);
-    auto made = make_report(*secrets, key_identity_of(self->loaded_->identity()), target,
+    auto made = make_report(*secrets, self->key_identity_, target,
                             std::span<const uint8_t, 64>(reportdata, 64));
     if (!made.ok())
         return made.error().code();

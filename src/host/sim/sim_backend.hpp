@@ -5,6 +5,7 @@
 #pragma once
 
 #include "host/backend.hpp"
+#include "platform/key_derivation.hpp"
 #include "platform/platform_secrets.hpp"
 
 #include <memory>
@@ -42,6 +43,7 @@ private:
     const PlatformSecrets* secrets();
 
     std::unique_ptr<LoadedEnclave> loaded_;
+    EnclaveKeyIdentity key_identity_;  // what EGETKEY and EREPORT read of the SECS
     ccbox_enclu_t enclu_{};
     std::string path_;
     std::string state_dir_;

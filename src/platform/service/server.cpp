@@ -55,7 +55,9 @@ struct Enclave {
     int pidfd = -1;
     int control = -1;         // socket to the enclave process
     uint64_t epc_pages = 0;
+    uint32_t tcs_count = 0;
     EnclaveIdentity identity{};
+    EnclaveKeyIdentity key_identity{};  // what EGETKEY and EREPORT read of its SECS
     std::string image;
     void* arena = nullptr;    // the platform's own mapping, to mark the enclave dead
     uint64_t arena_size = 0;
@@ -343,9 +345,10 @@ Result<void> Server::create_enclave(int client, protocol::Message& m) {
         return std::move(loaded).error();
     }
     enclave.epc_pages = loaded->epc_pages;
+    enclave.tcs_count = loaded->tcs_count;
     enclave.identity = wire::identity_of(*loaded);
-    enclave.arena = ::mmap(nullptr, kPage + arena::kMaxDoorbells * sizeof(arena::Doorbell), PROT_READ | PROT_WRITE,
-                           MAP_SHARED, arena_fd, 0);
+    enclave.key_identity = key_identity_of(enclave.identity);
+    enclave.arena = ::mmap(nullptr, arena::kHeapOffset, PROT_READ | PROT_WRITE, MAP_SHARED, arena_fd, 0);
     if (enclave.arena == MAP_FAILED)
         enclave.arena = nullptr;
 
@@ -434,7 +437,7 @@ void Server::serve_enclave(Enclave& enclave) {
 
 void Server::handle_enclave_request(Enclave& enclave, protocol::Message& m) {
     m.close_fds();
-    const EnclaveKeyIdentity identity = key_identity_of(enclave.identity);
+    const EnclaveKeyIdentity& identity = enclave.key_identity;
     if (m.type == protocol::Type::kEgetkey && m.payload.size() == sizeof(sgx::Keyrequest)) {
         sgx::Keyrequest request;
         std::memcpy(&request, m.payload.data(), sizeof request);
@@ -471,13 +474,12 @@ void Server::destroy(uint64_t id, const char* why) {
     ::kill(e.pid, SIGKILL);
     ::waitpid(e.pid, nullptr, 0);
     if (e.arena) {
-        // Wake a host that waits for this enclave: its calls now fail as aborted.
-        auto* header = arena::header_of(e.arena);
-        header->dead.store(1, std::memory_order_seq_cst);
-        raw::futex_wake(&header->dead, INT32_MAX);
-        for (size_t t = 0; t < arena::kMaxDoorbells; ++t)
-            raw::futex_wake(&arena::doorbell_of(e.arena, static_cast<uint32_t>(t))->state, INT32_MAX);
-        ::munmap(e.arena, kPage + arena::kMaxDoorbells * sizeof(arena::Doorbell));
+        // Wake the host threads that wait on this enclave's doorbells: their calls now fail as
+        // aborted.
+        arena::header_of(e.arena)->dead.store(1, std::memory_order_seq_cst);
+        for (uint32_t t = 0; t < e.tcs_count && t < arena::kMaxDoorbells; ++t)
+            raw::futex_wake(&arena::doorbell_of(e.arena, t)->state, INT32_MAX);
+        ::munmap(e.arena, arena::kHeapOffset);
     }
     ::close(e.control);
     ::close(e.pidfd);
