@@ -55,10 +55,7 @@ PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint3
         const ccbox_enclave_setting_platform_t* p = settings[i].u.platform;
         if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM || !p)
             continue;
-        if (p->state_dir)
-            paths = platform_paths_for(p->state_dir, p->socket_path ? p->socket_path : "");
-        else if (p->socket_path)
-            paths.socket = p->socket_path;
+        paths = platform_paths_chosen(p->state_dir ? p->state_dir : "", p->socket_path ? p->socket_path : "");
     }
     return paths;
 }

@@ -47,11 +47,7 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    ccbox::PlatformPaths paths = ccbox::default_platform_paths();
-    if (!state_dir.empty())
-        paths = ccbox::platform_paths_for(state_dir, socket);
-    else if (!socket.empty())
-        paths.socket = socket;
+    const ccbox::PlatformPaths paths = ccbox::platform_paths_chosen(state_dir, socket);
     if (auto prepared = ccbox::prepare_state_dir(paths.state_dir); !prepared.ok())
         return fail(prepared.error());
     auto lock = ccbox::lock_state_dir(paths.state_dir);

@@ -46,6 +46,15 @@ PlatformPaths platform_paths_for(const std::string& state_dir, const std::string
     return {state_dir, socket.empty() ? state_dir + "/platform.sock" : socket};
 }
 
+PlatformPaths platform_paths_chosen(const std::string& state_dir, const std::string& socket) {
+    if (!state_dir.empty())
+        return platform_paths_for(state_dir, socket);
+    PlatformPaths paths = default_platform_paths();
+    if (!socket.empty())
+        paths.socket = socket;
+    return paths;
+}
+
 PlatformPaths default_platform_paths() {
     std::string dir;
     if (const char* env = std::getenv("CCBOX_STATE_DIR"); env && *env)

@@ -21,6 +21,10 @@ struct PlatformPaths {
 PlatformPaths default_platform_paths();
 // Paths for an explicit state directory (socket inside it unless given).
 PlatformPaths platform_paths_for(const std::string& state_dir, const std::string& socket = "");
+// What --state-dir / --socket (or the settings) choose, each empty for "not given": a state
+// directory brings its own socket unless one is given; otherwise the defaults, with the
+// socket replaced if one is given.
+PlatformPaths platform_paths_chosen(const std::string& state_dir, const std::string& socket);
 
 // Creates the directory (0700) if missing and checks owner and permissions.
 Result<void> prepare_state_dir(const std::string& dir);

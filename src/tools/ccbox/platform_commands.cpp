@@ -11,14 +11,7 @@
 namespace ccbox {
 namespace {
 
-PlatformPaths paths_of(const PlatformCommandOptions& o) {
-    PlatformPaths paths = default_platform_paths();
-    if (!o.state_dir.empty())
-        paths = platform_paths_for(o.state_dir, o.socket);
-    else if (!o.socket.empty())
-        paths.socket = o.socket;
-    return paths;
-}
+PlatformPaths paths_of(const PlatformCommandOptions& o) { return platform_paths_chosen(o.state_dir, o.socket); }
 
 Result<nlohmann::json> query_status(int fd) {
     CCBOX_ASSIGN_OR_RETURN(protocol::Message reply, host::platform_request(fd, protocol::Type::kStatus));
@@ -49,6 +42,19 @@ void print_status(const nlohmann::json& j) {
                     e["image"].get<std::string>().c_str());
 }
 
+// Prints the status of the platform at `paths`, as JSON or as text.
+Result<void> show_status(const PlatformPaths& paths, bool json) {
+    CCBOX_ASSIGN_OR_RETURN(int fd, host::connect_platform(paths, false));
+    auto status = query_status(fd);
+    ::close(fd);
+    CCBOX_TRY(status);
+    if (json)
+        std::printf("%s\n", status->dump(2).c_str());
+    else
+        print_status(*status);
+    return ok_result();
+}
+
 }  // namespace
 
 Result<void> platform_start(const PlatformCommandOptions& o) {
@@ -75,15 +81,7 @@ Result<void> platform_start(const PlatformCommandOptions& o) {
         return ok_result();
     }
     CCBOX_TRY(host::start_platform(paths, args));
-    CCBOX_ASSIGN_OR_RETURN(int fd, host::connect_platform(paths, false));
-    auto status = query_status(fd);
-    ::close(fd);
-    CCBOX_TRY(status);
-    if (o.json)
-        std::printf("%s\n", status->dump(2).c_str());
-    else
-        print_status(*status);
-    return ok_result();
+    return show_status(paths, o.json);
 }
 
 Result<void> platform_stop(const PlatformCommandOptions& o) {
@@ -108,17 +106,6 @@ Result<void> platform_stop(const PlatformCommandOptions& o) {
     return Error(CCBOX_PLATFORM_ERROR, "the platform on " + paths.socket + " did not stop");
 }
 
-Result<void> platform_status(const PlatformCommandOptions& o) {
-    const PlatformPaths paths = paths_of(o);
-    CCBOX_ASSIGN_OR_RETURN(int fd, host::connect_platform(paths, false));
-    auto status = query_status(fd);
-    ::close(fd);
-    CCBOX_TRY(status);
-    if (o.json)
-        std::printf("%s\n", status->dump(2).c_str());
-    else
-        print_status(*status);
-    return ok_result();
-}
+Result<void> platform_status(const PlatformCommandOptions& o) { return show_status(paths_of(o), o.json); }
 
 }  // namespace ccbox
