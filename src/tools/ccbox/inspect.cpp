@@ -70,13 +70,11 @@ Result<InspectReport> inspect_bytes(Bytes bytes, const std::string& path) {
                                                   "`ccbox sign` signs it)");
         report.sigstruct = image.signature()->sigstruct;
         report.config = image.signature()->config;
-        ResolvedEnclave resolved{std::move(image), *report.config, std::nullopt};
-        CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, EnclaveLayout::compute(resolved.image.elf(), resolved.config));
+        CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, image.layout());
         report.elrange_bytes = layout.enclave_size();
         report.epc_pages = layout.epc_pages();
-        CCBOX_ASSIGN_OR_RETURN(Digest256 measured, measure_enclave(resolved));
-        report.measured = measured;
-        EinitTarget target{secs_attributes_for(*report.config, false), kSecsMiscselect, measured};
+        report.measured = layout.mrenclave();
+        EinitTarget target{secs_attributes_for(*report.config, false), kSecsMiscselect, *report.measured};
         report.checks = check_sigstruct_for_einit(report.sigstruct, target);
     } else if (bytes.size() == sizeof(sgx::Sigstruct)) {
         std::memcpy(&report.sigstruct, bytes.data(), sizeof report.sigstruct);

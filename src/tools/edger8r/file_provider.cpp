@@ -8,12 +8,16 @@
 
 namespace ccbox::edl {
 
-std::optional<std::string> DiskFileProvider::read(const std::string& path) {
+bool DiskFileProvider::exists(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec) || ec)
-        return std::nullopt;
+        return false;
     auto size = std::filesystem::file_size(path, ec);
-    if (ec || size > kMaxFileSize)
+    return !ec && size <= kMaxFileSize;
+}
+
+std::optional<std::string> DiskFileProvider::read(const std::string& path) {
+    if (!exists(path))
         return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -37,6 +41,10 @@ std::optional<std::string> RecordingFileProvider::read(const std::string& path) 
     if (contents && std::find(files_read_.begin(), files_read_.end(), path) == files_read_.end())
         files_read_.push_back(path);
     return contents;
+}
+
+bool MemoryFileProvider::exists(const std::string& path) {
+    return files_.count(path) || files_.count(identity(path));
 }
 
 std::optional<std::string> MemoryFileProvider::read(const std::string& path) {

@@ -13,6 +13,8 @@ public:
     virtual ~FileProvider() = default;
     // The contents of `path`, or nothing if it cannot be read.
     virtual std::optional<std::string> read(const std::string& path) = 0;
+    // Whether `path` names a file read() would return (without reading it).
+    virtual bool exists(const std::string& path) = 0;
     // A key that is the same for every spelling of one file (used for import cycles and
     // for importing one file twice).
     virtual std::string identity(const std::string& path) = 0;
@@ -21,6 +23,7 @@ public:
 class DiskFileProvider final : public FileProvider {
 public:
     std::optional<std::string> read(const std::string& path) override;
+    bool exists(const std::string& path) override;
     std::string identity(const std::string& path) override;
 
     // Files larger than this are refused (an EDL is a few kilobytes).
@@ -32,6 +35,7 @@ class MemoryFileProvider final : public FileProvider {
 public:
     void add(std::string path, std::string contents) { files_[std::move(path)] = std::move(contents); }
     std::optional<std::string> read(const std::string& path) override;
+    bool exists(const std::string& path) override;
     std::string identity(const std::string& path) override;
 
 private:
@@ -44,6 +48,7 @@ class RecordingFileProvider final : public FileProvider {
 public:
     explicit RecordingFileProvider(FileProvider& inner) : inner_(inner) {}
     std::optional<std::string> read(const std::string& path) override;
+    bool exists(const std::string& path) override { return inner_.exists(path); }
     std::string identity(const std::string& path) override { return inner_.identity(path); }
     const std::vector<std::string>& files_read() const { return files_read_; }
 

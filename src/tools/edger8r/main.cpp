@@ -5,48 +5,31 @@
 //
 // Exit status: 0 success, 1 errors in the EDL (or output not writable), 2 bad command line.
 #include "compiler.h"
+#include "support/file_io.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
-#include <unistd.h>
 
 namespace {
 
 using namespace ccbox::edl;
 
 // Writes `contents` unless the file already holds exactly that (keeps build systems from
-// rebuilding what did not change). The new contents go to a temporary file that replaces the
-// old one only once complete, so a failed write never leaves a truncated file behind.
+// rebuilding what did not change). The write is atomic (write_file_atomic), so a failed write
+// never leaves a truncated file behind.
 bool write_if_changed(const std::filesystem::path& path, const std::string& contents) {
-    {
-        std::ifstream in(path, std::ios::binary);
-        if (in) {
-            std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (old == contents)
-                return true;
-        }
-    }
-    std::filesystem::path temporary = path;
-    temporary += ".tmp." + std::to_string(::getpid());
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << contents;
-    out.close();
-    std::error_code ec;
-    if (out)
-        std::filesystem::rename(temporary, path, ec);
-    if (!out || ec) {
-        std::filesystem::remove(temporary, ec);
-        return false;
-    }
-    return true;
+    auto old = ccbox::read_file(path.string());
+    if (old.ok() && std::string_view(reinterpret_cast<const char*>(old->data()), old->size()) == contents)
+        return true;
+    const auto* bytes = reinterpret_cast<const uint8_t*>(contents.data());
+    return ccbox::write_file_atomic(path.string(), std::span(bytes, contents.size()), 0666).ok();
 }
 
 // A path as Make and Ninja read it in a dependency file.

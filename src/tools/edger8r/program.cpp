@@ -136,7 +136,7 @@ private:
             if (std::find(tried.begin(), tried.end(), c) != tried.end())
                 continue;
             tried.push_back(c);
-            if (files_.read(c)) {
+            if (files_.exists(c)) {
                 found = c;
                 return true;
             }
