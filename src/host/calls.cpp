@@ -291,39 +291,41 @@ ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t
     }
 }
 
-}  // namespace
-
-ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
-                            void* output, size_t output_size, size_t* output_written) {
+// An ECALL on behalf of the public API. With `stage`, buffers the host library cannot hand
+// the enclave as they are are refused or copied into shared memory first; without it, the
+// call slot gets the addresses exactly as given.
+ccbox_result_t call(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size, void* output,
+                    size_t output_size, size_t* output_written, bool stage) {
     if (enclave->aborted.load(std::memory_order_acquire))
         return CCBOX_ENCLAVE_ABORTED;
     CallScope scope(enclave, active_call_on(enclave));
     if (ccbox_result_t r = scope.acquire(); r != CCBOX_OK)
         return r;
     StagedBuffers buffers(*enclave->backend);
-    if (ccbox_result_t r = buffers.stage(input, input_size, output_size, output); r != CCBOX_OK)
-        return r;
+    if (stage) {
+        if (ccbox_result_t r = buffers.stage(input, input_size, output_size, output); r != CCBOX_OK)
+            return r;
+        input = buffers.input();
+    }
     size_t written = 0;
-    ccbox_result_t result =
-        run_call(enclave, scope, function_id, buffers.input(), input_size, buffers.output(), output_size, &written);
+    ccbox_result_t result = run_call(enclave, scope, function_id, input, input_size,
+                                     stage ? buffers.output() : output, output_size, &written);
     buffers.copy_back(output, written);
     if (output_written)
         *output_written = written;
     return result;
 }
 
+}  // namespace
+
+ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,
+                            void* output, size_t output_size, size_t* output_written) {
+    return call(enclave, function_id, input, input_size, output, output_size, output_written, true);
+}
+
 ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
                                       size_t input_size, void* output, size_t output_size, size_t* output_written) {
-    if (enclave->aborted.load(std::memory_order_acquire))
-        return CCBOX_ENCLAVE_ABORTED;
-    CallScope scope(enclave, active_call_on(enclave));
-    if (ccbox_result_t r = scope.acquire(); r != CCBOX_OK)
-        return r;
-    size_t written = 0;
-    ccbox_result_t result = run_call(enclave, scope, function_id, input, input_size, output, output_size, &written);
-    if (output_written)
-        *output_written = written;
-    return result;
+    return call(enclave, function_id, input, input_size, output, output_size, output_written, false);
 }
 
 }  // namespace ccbox::host
