@@ -106,7 +106,6 @@ struct Function {
     std::vector<Declaration> params;
     bool trusted = false;
     bool is_public = false;
-    Location public_location;
     std::vector<NameRef> allow;
     bool has_allow = false;
     Location allow_location;

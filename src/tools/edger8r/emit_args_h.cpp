@@ -36,7 +36,7 @@ void emit_ids(CodeWriter& w, const Plan& plan, const std::vector<FunctionPlan>& 
     w.line("enum {");
     w.indent();
     for (const FunctionPlan& f : functions)
-        w.line(plan.prefix + "_fcn_id_" + f.function->name + " = " + std::to_string(f.id) + ",");
+        w.line(function_id_name(plan, f.function->name) + " = " + std::to_string(f.id) + ",");
     w.line(plan.prefix + "_" + kind + "_count = " + std::to_string(functions.size()));
     w.dedent();
     w.line("};");

@@ -18,6 +18,16 @@ std::string include_guard(const Plan& plan, const char* suffix) {
     return g;
 }
 
+std::string function_id_name(const Plan& plan, const std::string& function) {
+    return plan.prefix + "_fcn_id_" + function;
+}
+
+void emit_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::string& end) {
+    const std::string head = "ccbox_result_t ccbox_create_" + plan.prefix + "_enclave(";
+    w.line(head + "const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
+    w.line(std::string(head.size(), ' ') + "uint32_t setting_count, ccbox_enclave_t** enclave)" + end);
+}
+
 void open_extern_c(CodeWriter& w) {
     w.line("#ifdef __cplusplus");
     w.line("extern \"C\" {");

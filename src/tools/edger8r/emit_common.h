@@ -19,6 +19,10 @@ using RefRenderer = std::function<std::string(const std::string& name)>;
 
 std::string banner(const Program& program, const char* what);
 std::string include_guard(const Plan& plan, const char* suffix);
+// "<prefix>_fcn_id_<function>": the enumerator of a function's id in X_args.h.
+std::string function_id_name(const Plan& plan, const std::string& function);
+// The two lines of ccbox_create_<prefix>_enclave's signature, then `end` (";" in a header).
+void emit_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::string& end);
 void open_extern_c(CodeWriter& w);
 void close_extern_c(CodeWriter& w);
 
@@ -57,6 +61,6 @@ void emit_struct_helpers(CodeWriter& w, const Plan& plan);
 void emit_sender(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side);
 // emit_receiver.cpp: the enclave's ECALL wrapper or the host's OCALL wrapper, a static
 // function `_ccb_recv_<name>` returning ccbox_result_t.
-void emit_receiver(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side);
+void emit_receiver(CodeWriter& w, const FunctionPlan& f, Side side);
 
 }  // namespace ccbox::edl

@@ -111,10 +111,7 @@ std::string emit_untrusted_header(const Program& program, const Plan& plan) {
     w.line("extern const ccbox_ocall_func_t " + plan.prefix + "_ocall_function_table[];");
     w.line();
     w.line("/* Creates an enclave from a signed image, with this EDL's OCALL table. */");
-    w.line("ccbox_result_t ccbox_create_" + plan.prefix +
-           "_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
-    w.line(std::string(37 + plan.prefix.size(), ' ') +
-           "uint32_t setting_count, ccbox_enclave_t** enclave);");
+    emit_create_enclave_signature(w, plan, ";");
     w.line();
     close_extern_c(w);
     w.line();

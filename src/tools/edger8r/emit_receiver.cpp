@@ -55,9 +55,6 @@ public:
     }
 
 private:
-    static bool is_pointer(const ParamPlan& p) {
-        return p.kind == ParamPlan::Kind::Buffer || p.kind == ParamPlan::Kind::String;
-    }
     std::string fail(const char* result) const { return "{ _ccb_result = " + std::string(result) + "; break; }"; }
     static std::string v(const char* what, const ParamPlan& p) { return std::string("_ccb_") + what + "_" + p.name; }
     static std::string ref(const std::string& name) { return "_ccb_v_" + name; }
@@ -126,7 +123,7 @@ private:
     }
 
     void pointer(const ParamPlan& p, const std::string& offset) {
-        if (!is_pointer(p))
+        if (!p.is_pointer())
             return;
         w_.line("/* " + p.name + " */");
         w_.line("_ccb_d = _ccb_load64(_ccb_in + " + offset + ");");
@@ -230,7 +227,7 @@ private:
         if (host_ && f_.function->propagate_errno)
             w_.line("memcpy(_ccb_out + " + f_.errno_offset + ", &_ccb_e, sizeof _ccb_e);");
         for (const ParamPlan& p : f_.params) {
-            if (!is_pointer(p) || !has_out(p.dir) || (!p.deep && !p.clean))
+            if (!p.is_pointer() || !has_out(p.dir) || (!p.deep && !p.clean))
                 continue;
             w_.open("if (" + v("p", p) + ")");
             if (p.deep) {
@@ -252,8 +249,7 @@ private:
 
 }  // namespace
 
-void emit_receiver(CodeWriter& w, const Plan& plan, const FunctionPlan& f, Side side) {
-    (void)plan;
+void emit_receiver(CodeWriter& w, const FunctionPlan& f, Side side) {
     ReceiverEmitter(w, f, side).run();
 }
 

@@ -35,9 +35,6 @@ public:
     }
 
 private:
-    static bool is_pointer(const ParamPlan& p) {
-        return p.kind == ParamPlan::Kind::Buffer || p.kind == ParamPlan::Kind::String;
-    }
     std::string fail(const char* result) const { return "{ _ccb_result = " + std::string(result) + "; break; }"; }
     std::string v(const char* what, const ParamPlan& p) const { return std::string("_ccb_") + what + "_" + p.name; }
     static std::string ref(const std::string& name) { return name; }
@@ -52,7 +49,7 @@ private:
         w_.line("size_t _ccb_written = 0;");
         bool deep = false;
         for (const ParamPlan& p : f_.params) {
-            if (!is_pointer(p))
+            if (!p.is_pointer())
                 continue;
             w_.line("size_t " + v("len", p) + " = 0, " + v("io", p) + " = 0, " + v("oo", p) + " = 0;");
             w_.line("(void)" + v("io", p) + ";");
@@ -69,7 +66,7 @@ private:
 
     void sizes() {
         for (const ParamPlan& p : f_.params) {
-            if (!is_pointer(p))
+            if (!p.is_pointer())
                 continue;
             w_.open("if (" + p.name + ")");
             if (p.kind == ParamPlan::Kind::String) {
@@ -144,7 +141,7 @@ private:
 
     void data() {
         for (const ParamPlan& p : f_.params) {
-            if (!is_pointer(p) || (!has_in(p.dir) && !p.deep))
+            if (!p.is_pointer() || (!has_in(p.dir) && !p.deep))
                 continue;
             w_.open("if (" + p.name + ")");
             if (p.deep) {
@@ -164,7 +161,7 @@ private:
     }
 
     void call() {
-        std::string id = plan_.prefix + "_fcn_id_" + f_.function->name;
+        std::string id = function_id_name(plan_, f_.function->name);
         if (host_)
             w_.line("_ccb_result = ccbox_call_enclave_function(_ccb_enclave, " + id +
                     ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
@@ -204,7 +201,7 @@ private:
             w_.close();
         }
         for (const ParamPlan& p : f_.params) {
-            if (!is_pointer(p) || !has_out(p.dir))
+            if (!p.is_pointer() || !has_out(p.dir))
                 continue;
             w_.open("if (" + p.name + ")");
             std::string at = "_ccb_res + " + v("oo", p);

@@ -50,7 +50,7 @@ void begin(CodeWriter& w, const Program& program, const Plan& plan, Side side, c
     emit_struct_helpers(w, plan);
 }
 
-void emit_enclave_tables(CodeWriter& w, const Program& program, const Plan& plan) {
+void emit_enclave_tables(CodeWriter& w, const Plan& plan) {
     w.line("/* ---- tables of the trusted runtime (ccbox/bits/calls.h) ---- */");
     for (const FunctionPlan& f : plan.ocalls) {
         const Function& fn = *f.function;
@@ -62,7 +62,7 @@ void emit_enclave_tables(CodeWriter& w, const Program& program, const Plan& plan
                 names.push_back(a.name);
         std::string ids;
         for (size_t i = 0; i < names.size(); ++i)
-            ids += (i ? ", " : "") + plan.prefix + "_fcn_id_" + names[i];
+            ids += (i ? ", " : "") + function_id_name(plan, names[i]);
         w.line("static const uint32_t _ccb_allow_" + fn.name + "[] = {" + ids + "};");
     }
     open_extern_c(w);
@@ -98,7 +98,6 @@ void emit_enclave_tables(CodeWriter& w, const Program& program, const Plan& plan
     w.dedent();
     w.line("};");
     w.line("const size_t ccbox_ocall_table_size = " + std::to_string(plan.ocalls.size()) + ";");
-    (void)program;
 }
 
 }  // namespace
@@ -109,12 +108,12 @@ std::string emit_trusted_source(const Program& program, const Plan& plan) {
     w.line("/* ---- ECALL wrappers: run by the trusted runtime on its enclave copy of the input ---- */");
     w.line();
     for (const FunctionPlan& f : plan.ecalls)
-        emit_receiver(w, plan, f, Side::Enclave);
+        emit_receiver(w, f, Side::Enclave);
     w.line("/* ---- OCALL proxies ---- */");
     w.line();
     for (const FunctionPlan& f : plan.ocalls)
         emit_sender(w, plan, f, Side::Enclave);
-    emit_enclave_tables(w, program, plan);
+    emit_enclave_tables(w, plan);
     return w.text();
 }
 
@@ -129,7 +128,7 @@ std::string emit_untrusted_source(const Program& program, const Plan& plan) {
     w.line();
     declare_dllimport_functions(w, plan);
     for (const FunctionPlan& f : plan.ocalls) {
-        emit_receiver(w, plan, f, Side::Host);
+        emit_receiver(w, f, Side::Host);
         const std::string& n = f.function->name;
         w.line("static void _ccb_ocall_" + n +
                "(const uint8_t* in, size_t in_size, uint8_t* out, size_t out_size, size_t* written)");
@@ -148,10 +147,7 @@ std::string emit_untrusted_source(const Program& program, const Plan& plan) {
     w.dedent();
     w.line("};");
     w.line();
-    w.line("ccbox_result_t ccbox_create_" + plan.prefix +
-           "_enclave(const char* path, uint32_t flags, const ccbox_enclave_setting_t* settings,");
-    w.line(std::string(37 + plan.prefix.size(), ' ') +
-           "uint32_t setting_count, ccbox_enclave_t** enclave)");
+    emit_create_enclave_signature(w, plan, "");
     w.line("{");
     w.line("    return ccbox_create_enclave(path, flags, settings, setting_count, " +
            std::string(plan.ocalls.empty() ? "NULL" : plan.prefix + "_ocall_function_table") + ", " +

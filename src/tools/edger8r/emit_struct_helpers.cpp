@@ -60,6 +60,8 @@ void emit_clean(CodeWriter& w, const StructPlan& s) {
     w.line();
 }
 
+}  // namespace
+
 void emit_locals(CodeWriter& w) {
     w.line("size_t _ccb_i = 0, _ccb_o = 0, _ccb_len = 0, _ccb_at = 0, _ccb_k = 0;");
     w.line("(void)_ccb_o;");
@@ -67,8 +69,6 @@ void emit_locals(CodeWriter& w) {
     w.line("(void)_ccb_at;");
     w.line("(void)_ccb_k;");
 }
-
-}  // namespace
 
 // Adds the bytes of a's tree (the element array and everything below it) at *cur.
 void emit_msr(CodeWriter& w, const StructPlan& s) {

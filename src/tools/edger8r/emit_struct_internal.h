@@ -15,6 +15,8 @@ std::string member_bytes_call(const MemberPlan& m, const std::string& element);
 std::string member_count(const MemberPlan& m, const std::string& element);
 // "_ccb_<op>_<struct>"
 std::string helper(const char* op, const std::string& struct_name);
+// The locals every walker declares (marked used, as not every walker needs all of them).
+void emit_locals(CodeWriter& w);
 // Loop cleaning the `bytes_expr` bytes at `at` as an array of plain EDL struct `m.clean_name`.
 void emit_clean_loop(CodeWriter& w, const std::string& struct_name, const std::string& at,
                      const std::string& bytes_expr);

@@ -3,18 +3,6 @@
 #include "emit_struct_internal.h"
 
 namespace ccbox::edl::structs {
-namespace {
-
-void emit_locals(CodeWriter& w) {
-    w.line("size_t _ccb_i = 0, _ccb_o = 0, _ccb_len = 0, _ccb_at = 0, _ccb_k = 0;");
-    w.line("(void)_ccb_o;");
-    w.line("(void)_ccb_len;");
-    w.line("(void)_ccb_at;");
-    w.line("(void)_ccb_k;");
-}
-
-}  // namespace
-
 // Checks the tree of n elements at *cur in region r (of `lim` bytes): every marker is 0 or 1,
 // every length is overflow-free and every part lies inside the region. With `patch`, the
 // markers are replaced by pointers to the data inside the region.

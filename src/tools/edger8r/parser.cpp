@@ -209,7 +209,6 @@ std::unique_ptr<Function> Parser::parse_function(bool trusted) {
     auto f = std::make_unique<Function>();
     f->trusted = trusted;
     if (peek().is_word("public")) {
-        f->public_location = peek().location;
         if (!trusted)
             fail(peek().location, "'public' is only valid for trusted functions (ECALLs)");
         take();
@@ -280,7 +279,7 @@ std::unique_ptr<EdlFile> parse_edl(const std::string& path, std::vector<Token> t
         end.location = Location{path, 1, 1};
         tokens.push_back(end);
     }
-    Parser parser(path, std::move(tokens), diagnostics);
+    Parser parser(std::move(tokens), diagnostics);
     try {
         parser.parse_file(*file);
     } catch (const FatalError&) {

@@ -13,8 +13,7 @@ namespace ccbox::edl {
 
 class Parser {
 public:
-    Parser(const std::string& path, std::vector<Token> tokens, Diagnostics& diagnostics)
-        : path_(path), tokens_(std::move(tokens)), diags_(diagnostics) {}
+    Parser(std::vector<Token> tokens, Diagnostics& diagnostics) : tokens_(std::move(tokens)), diags_(diagnostics) {}
 
     // Throws FatalError after reporting a syntax error.
     void parse_file(EdlFile& file);
@@ -51,7 +50,6 @@ private:
     std::vector<ArrayDim> parse_dims();
     Attribute parse_attribute();
 
-    std::string path_;
     std::vector<Token> tokens_;
     size_t pos_ = 0;
     Diagnostics& diags_;

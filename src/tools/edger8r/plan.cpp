@@ -192,13 +192,6 @@ StructPlan plan_struct(const UserType& t, const Symbols& symbols) {
 
 }  // namespace
 
-const StructPlan* Plan::find_struct(const UserType* type) const {
-    for (const StructPlan& s : structs)
-        if (s.type == type)
-            return &s;
-    return nullptr;
-}
-
 Plan make_plan(const Program& program) {
     Symbols symbols(program);
     Plan plan;

@@ -34,6 +34,7 @@ struct ParamPlan {
     const Declaration* decl = nullptr;
     std::string name;
     Kind kind = Kind::Value;
+    bool is_pointer() const { return kind == Kind::Buffer || kind == Kind::String; }
     Direction dir = Direction::None;
     bool wide = false;           // wstring
     std::string type;            // "const char*", "int", "buffer_t" (for arrays see below)
@@ -91,7 +92,6 @@ struct Plan {
     std::string prefix;  // X
     std::vector<FunctionPlan> ecalls, ocalls;
     std::vector<StructPlan> structs;  // every EDL struct, in declaration order
-    const StructPlan* find_struct(const UserType* type) const;
 };
 
 Plan make_plan(const Program& program);

@@ -73,13 +73,6 @@ bool Symbols::needs_deep_copy(const UserType& type) {
     return false;
 }
 
-const Declaration* Symbols::find_member(const UserType& type, const std::string& name) {
-    for (const Declaration& m : type.members)
-        if (m.name == name)
-            return &m;
-    return nullptr;
-}
-
 bool is_integer_class(TypeClass c) {
     return c == TypeClass::Integer || c == TypeClass::Char || c == TypeClass::WChar || c == TypeClass::EdlEnum ||
            c == TypeClass::Foreign;

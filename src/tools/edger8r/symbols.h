@@ -37,7 +37,6 @@ public:
 
     // A struct is deep-copied when one of its pointer members carries size= or count=.
     static bool needs_deep_copy(const UserType& type);
-    static const Declaration* find_member(const UserType& type, const std::string& name);
 
 private:
     std::map<std::string, const UserType*> types_;

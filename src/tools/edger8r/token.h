@@ -25,7 +25,6 @@ struct Token {
     Location argument_location;
     Location location;
 
-    bool is(TokenKind k, const char* t) const { return kind == k && text == t; }
     bool is_punct(char c) const { return kind == TokenKind::Punct && text.size() == 1 && text[0] == c; }
     bool is_word(const char* w) const { return kind == TokenKind::Identifier && text == w; }
 };
