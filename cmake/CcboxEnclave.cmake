@@ -56,8 +56,13 @@ find_library(CCBOX_OPENSSL_CRYPTO_A NAMES libcrypto.a REQUIRED)
 set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A}
     ${CCBOX_OPENSSL_CRYPTO_A})
 
-# The ccbox-edger8r options for search paths and defines.
-function(_ccbox_edger8r_args out search_paths defines)
+# Runs ccbox-edger8r for one side ("trusted" or "untrusted") of `edl` into `gen_dir` at build
+# time (X_t.* or X_u.*, and X_args.h), with a dependency file so that imported EDLs count, and
+# sets `out_source` to the generated X_t.c / X_u.c.
+function(_ccbox_generate_edl out_source side edl gen_dir search_paths defines)
+  get_filename_component(edl_abs ${edl} ABSOLUTE)
+  get_filename_component(edl_name ${edl} NAME_WE)
+  string(SUBSTRING ${side} 0 1 letter)
   set(args)
   foreach(dir ${search_paths})
     get_filename_component(dir_abs ${dir} ABSOLUTE)
@@ -66,7 +71,16 @@ function(_ccbox_edger8r_args out search_paths defines)
   foreach(name ${defines})
     list(APPEND args -D ${name})
   endforeach()
-  set(${out} ${args} PARENT_SCOPE)
+  set(stem ${gen_dir}/${edl_name})
+  add_custom_command(
+    OUTPUT ${stem}_${letter}.c ${stem}_${letter}.h ${stem}_args.h
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
+    COMMAND ${CCBOX_EDGER8R} --${side} --${side}-dir ${gen_dir} ${args} --depfile ${stem}_${letter}.d ${edl_abs}
+    DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
+    DEPFILE ${stem}_${letter}.d
+    COMMENT "ccbox-edger8r: ${side} side of ${edl}"
+    VERBATIM)
+  set(${out_source} ${stem}_${letter}.c PARENT_SCOPE)
 endfunction()
 
 function(ccbox_add_enclave target)
@@ -79,19 +93,8 @@ function(ccbox_add_enclave target)
   set(sources ${E_SOURCES})
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
   if(E_EDL)
-    get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
-    get_filename_component(edl_name ${E_EDL} NAME_WE)
-    _ccbox_edger8r_args(search_args "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
-    add_custom_command(
-      OUTPUT ${gen_dir}/${edl_name}_t.c ${gen_dir}/${edl_name}_t.h ${gen_dir}/${edl_name}_args.h
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
-      COMMAND ${CCBOX_EDGER8R} --trusted --trusted-dir ${gen_dir} ${search_args}
-              --depfile ${gen_dir}/${edl_name}_t.d ${edl_abs}
-      DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
-      DEPFILE ${gen_dir}/${edl_name}_t.d
-      COMMENT "ccbox-edger8r: trusted side of ${E_EDL}"
-      VERBATIM)
-    list(APPEND sources ${gen_dir}/${edl_name}_t.c)
+    _ccbox_generate_edl(trusted_source trusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
+    list(APPEND sources ${trusted_source})
   endif()
 
   add_executable(${target} ${sources})
@@ -152,19 +155,8 @@ endfunction()
 # Generates the host side of an EDL (X_u.c/X_u.h/X_args.h) and adds it to a host target.
 function(ccbox_add_edl_untrusted target)
   cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS;EDL_DEFINES" ${ARGN})
-  get_filename_component(edl_abs ${E_EDL} ABSOLUTE)
-  get_filename_component(edl_name ${E_EDL} NAME_WE)
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
-  _ccbox_edger8r_args(search_args "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
-  add_custom_command(
-    OUTPUT ${gen_dir}/${edl_name}_u.c ${gen_dir}/${edl_name}_u.h ${gen_dir}/${edl_name}_args.h
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
-    COMMAND ${CCBOX_EDGER8R} --untrusted --untrusted-dir ${gen_dir} ${search_args}
-            --depfile ${gen_dir}/${edl_name}_u.d ${edl_abs}
-    DEPENDS ${edl_abs} ${CCBOX_EDGER8R}
-    DEPFILE ${gen_dir}/${edl_name}_u.d
-    COMMENT "ccbox-edger8r: untrusted side of ${E_EDL}"
-    VERBATIM)
-  target_sources(${target} PRIVATE ${gen_dir}/${edl_name}_u.c)
+  _ccbox_generate_edl(untrusted_source untrusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
+  target_sources(${target} PRIVATE ${untrusted_source})
   target_include_directories(${target} PRIVATE ${gen_dir})
 endfunction()
