@@ -892,6 +892,21 @@ TEST(EnclaveLibcStrerror, EveryErrnoMatchesGlibc) {
     EXPECT_STREQ("Resource temporarily unavailable", ccbox_libc_strerror(EWOULDBLOCK));
 }
 
+// The names (%#m) come from the same list as the messages.
+TEST(EnclaveLibcStrerror, EveryErrnoNameMatchesGlibc) {
+    for (int e = -300; e <= 1000; e++) {
+        const char* want = strerrorname_np(e);
+        const char* got = ccbox_libc_strerrorname_np(e);
+        if (e == 0) {
+            EXPECT_STREQ(got, "0") << "what %#m prints for 0";
+            continue;
+        }
+        ASSERT_EQ(want == nullptr, got == nullptr) << "errno " << e;
+        if (want)
+            EXPECT_STREQ(want, got) << "errno " << e;
+    }
+}
+
 TEST(EnclaveLibcStrerror, GnuStrerrorR) {
     std::vector<int> values;
     for (int e = -3; e <= 140; e++) values.push_back(e);

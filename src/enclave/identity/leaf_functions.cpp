@@ -48,10 +48,4 @@ ccbox_result_t self_report_body(sgx::Reportbody* body) {
     return CCBOX_OK;
 }
 
-void wipe(void* data, size_t size) {
-    volatile auto* p = static_cast<volatile uint8_t*>(data);
-    for (size_t i = 0; i < size; ++i)
-        p[i] = 0;
-}
-
 }  // namespace ccbox::enclave

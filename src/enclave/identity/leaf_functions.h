@@ -13,7 +13,4 @@ ccbox_result_t ereport(const sgx::Targetinfo& target, const uint8_t report_data[
 // The REPORTBODY of this enclave (an EREPORT targeted at itself).
 ccbox_result_t self_report_body(sgx::Reportbody* body);
 
-// Wipes memory the compiler must not optimise the wiping away of.
-void wipe(void* data, size_t size);
-
 }  // namespace ccbox::enclave

@@ -75,7 +75,7 @@ extern "C" ccbox_result_t ccbox_verify_report(const void* report, size_t report_
     uint8_t mac[16];
     const mbedtls_cipher_info_t* aes = mbedtls_cipher_info_from_type(MBEDTLS_CIPHER_AES_128_ECB);
     int rc = mbedtls_cipher_cmac(aes, key, 128, reinterpret_cast<const uint8_t*>(&copy.body), sizeof copy.body, mac);
-    wipe(key, sizeof key);
+    explicit_bzero(key, sizeof key);
     if (rc != 0)
         return CCBOX_CRYPTO_ERROR;
     uint8_t diff = 0;  // constant time

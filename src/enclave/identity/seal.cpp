@@ -82,7 +82,7 @@ ccbox_result_t blob_key(const SealedHeader& header, uint8_t key[32]) {
         return r;
     int rc = mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), nullptr, 0, seal_key, sizeof seal_key,
                           reinterpret_cast<const uint8_t*>(kHkdfInfo), sizeof kHkdfInfo - 1, key, 32);
-    wipe(seal_key, sizeof seal_key);
+    explicit_bzero(seal_key, sizeof seal_key);
     return rc == 0 ? CCBOX_OK : CCBOX_CRYPTO_ERROR;
 }
 
@@ -134,11 +134,11 @@ extern "C" ccbox_result_t ccbox_seal(ccbox_seal_policy_t policy, const uint8_t* 
         return r;
     auto* out = static_cast<uint8_t*>(malloc(total));
     if (!out) {
-        wipe(key, sizeof key);
+        explicit_bzero(key, sizeof key);
         return CCBOX_OUT_OF_MEMORY;
     }
     r = gcm(true, key, header, aad, aad_size, plaintext, out + kHeaderSize, plaintext_size, header.tag);
-    wipe(key, sizeof key);
+    explicit_bzero(key, sizeof key);
     if (r != CCBOX_OK) {
         free(out);
         return r;
@@ -168,13 +168,13 @@ extern "C" ccbox_result_t ccbox_unseal(const uint8_t* blob, size_t blob_size, co
     const size_t size = blob_size - kHeaderSize;
     auto* out = static_cast<uint8_t*>(malloc(size ? size : 1));
     if (!out) {
-        wipe(key, sizeof key);
+        explicit_bzero(key, sizeof key);
         return CCBOX_OUT_OF_MEMORY;
     }
     r = gcm(false, key, header, aad, aad_size, blob + kHeaderSize, out, size, header.tag);
-    wipe(key, sizeof key);
+    explicit_bzero(key, sizeof key);
     if (r != CCBOX_OK) {
-        wipe(out, size);
+        explicit_bzero(out, size);
         free(out);
         return r;
     }

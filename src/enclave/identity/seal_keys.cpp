@@ -84,7 +84,7 @@ extern "C" ccbox_result_t ccbox_get_seal_key_by_policy(ccbox_seal_policy_t polic
     r = seal_key_for(request, key);
     if (r == CCBOX_OK)
         r = hand_out(key, &request, key_buffer, key_buffer_size, key_info, key_info_size);
-    wipe(key, sizeof key);
+    explicit_bzero(key, sizeof key);
     return r;
 }
 
@@ -98,17 +98,17 @@ extern "C" ccbox_result_t ccbox_get_seal_key(const uint8_t* key_info, size_t key
     ccbox_result_t r = seal_key_for(request, key);
     if (r == CCBOX_OK)
         r = hand_out(key, nullptr, key_buffer, key_buffer_size, nullptr, nullptr);
-    wipe(key, sizeof key);
+    explicit_bzero(key, sizeof key);
     return r;
 }
 
 extern "C" void ccbox_free_key(uint8_t* key_buffer, size_t key_buffer_size, uint8_t* key_info, size_t key_info_size) {
     if (key_buffer) {
-        wipe(key_buffer, key_buffer_size);
+        explicit_bzero(key_buffer, key_buffer_size);
         free(key_buffer);
     }
     if (key_info) {
-        wipe(key_info, key_info_size);
+        explicit_bzero(key_info, key_info_size);
         free(key_info);
     }
 }

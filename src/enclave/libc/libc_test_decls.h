@@ -60,6 +60,7 @@ char* ccbox_libc_strtok_r(char* s, const char* delim, char** saveptr);
 char* ccbox_libc_strdup(const char* s);
 char* ccbox_libc_strndup(const char* s, size_t n);
 char* ccbox_libc_strerror(int errnum);
+const char* ccbox_libc_strerrorname_np(int errnum);
 char* ccbox_libc_strerror_r(int errnum, char* buf, size_t buflen);
 int ccbox_libc___xpg_strerror_r(int errnum, char* buf, size_t buflen);
 size_t ccbox_libc_wcslen(const wchar_t* s);
