@@ -125,36 +125,6 @@ static const char* scan_mantissa(const char* q, int hex, int maxd, u128* acc, in
     return q;
 }
 
-/* strtoull(seq, &end, 0) restricted to [seq, lim); returns 1 if it consumed all of it. */
-static int parse_payload(const char* seq, const char* lim, uint64_t* out) {
-    const char* q = seq;
-    unsigned base = 10;
-    uint64_t v = 0;
-    int ovf = 0, any = 0;
-    if (q < lim && *q == '0') {
-        if (q + 2 <= lim && lower((unsigned char)q[1]) == 'x' && q + 2 < lim &&
-            hexval((unsigned char)q[2]) >= 0) {
-            base = 16;
-            q += 2;
-        } else {
-            base = 8;
-        }
-    }
-    for (; q < lim; q++) {
-        int d = hexval((unsigned char)*q);
-        if (d < 0 || (unsigned)d >= base) break;
-        any = 1;
-        if (v > (UINT64_MAX - (unsigned)d) / base) ovf = 1;
-        v = v * base + (unsigned)d;
-    }
-    if (ovf) {
-        v = UINT64_MAX;
-        errno = ERANGE; /* glibc lets strtoull's ERANGE through */
-    }
-    *out = v;
-    return any && q == lim;
-}
-
 static void parse(const char* s, parsed* ps) {
     const char* p = s;
     size_t n;
@@ -182,9 +152,12 @@ static void parse(const char* s, parsed* ps) {
                    *r == '_')
                 r++;
             if (*r == ')') {
-                uint64_t v;
+                /* The characters before ')' are [0-9A-Za-z_], so strtoull stops at r at the
+                 * latest; glibc lets its ERANGE through. */
+                char* e;
+                uint64_t v = strtoull(seq, &e, 0);
                 ps->end = r + 1;
-                if (parse_payload(seq, r, &v)) ps->payload = v;
+                if (r != seq && e == r) ps->payload = v;
             }
         }
         return;
