@@ -46,7 +46,8 @@ static_assert(offsetof(SealedHeader, request) == 16);
 static_assert(offsetof(SealedHeader, iv) == 528);
 static_assert(offsetof(SealedHeader, ciphertext_size) == 544);
 static_assert(offsetof(SealedHeader, tag) == 552);
-constexpr size_t kHeaderSize = 568;
+constexpr size_t kHeaderSize = sizeof(SealedHeader);
+static_assert(kHeaderSize == 568);
 constexpr size_t kAuthenticatedHeader = offsetof(SealedHeader, tag);
 
 const char kHkdfInfo[] = "ccbox seal v1 aes-256-gcm";

@@ -8,10 +8,12 @@
 #define CCBOX_ENCLAVE_LIBC_EXPORT_H
 
 #ifdef CCBOX_ENCLAVE_LIBC
-#define CCBOX_LIBC_EXPORT(name) \
-    extern __typeof(ccbox_libc_##name) name __attribute__((alias("ccbox_libc_" #name)));
+/* ccbox_libc_NAME also under another name (glibc's __isoc99_ and 64 variants). */
+#define CCBOX_LIBC_EXPORT_AS(name, other) \
+    extern __typeof(ccbox_libc_##name) other __attribute__((alias("ccbox_libc_" #name)));
 #else
-#define CCBOX_LIBC_EXPORT(name)
+#define CCBOX_LIBC_EXPORT_AS(name, other)
 #endif
+#define CCBOX_LIBC_EXPORT(name) CCBOX_LIBC_EXPORT_AS(name, name)
 
 #endif

@@ -494,8 +494,5 @@ int ccbox_libc_sscanf(const char* str, const char* fmt, ...) {
 }
 CCBOX_LIBC_EXPORT(sscanf)
 
-#ifdef CCBOX_ENCLAVE_LIBC
-extern __typeof(ccbox_libc_sscanf) __isoc99_sscanf __attribute__((alias("ccbox_libc_sscanf")));
-extern __typeof(ccbox_libc_vsscanf) __isoc99_vsscanf
-    __attribute__((alias("ccbox_libc_vsscanf")));
-#endif
+CCBOX_LIBC_EXPORT_AS(sscanf, __isoc99_sscanf)
+CCBOX_LIBC_EXPORT_AS(vsscanf, __isoc99_vsscanf)

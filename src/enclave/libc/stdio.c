@@ -314,9 +314,7 @@ FILE* ccbox_libc_fopen(const char* restrict path, const char* restrict mode)
     return NULL;
 }
 CCBOX_LIBC_EXPORT(fopen)
-#ifdef CCBOX_ENCLAVE_LIBC
-extern __typeof(ccbox_libc_fopen) fopen64 __attribute__((alias("ccbox_libc_fopen")));
-#endif
+CCBOX_LIBC_EXPORT_AS(fopen, fopen64)
 
 FILE* ccbox_libc_fdopen(int fd, const char* mode)
 {
