@@ -85,13 +85,11 @@ Result<void> start_platform(const PlatformPaths& paths, const std::vector<std::s
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    // Another host may have started the same platform at the same moment: that is fine.
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == kExitPlatformAlreadyRunning))
         return ok_result();
     while (!messages.empty() && messages.back() == '\n')
         messages.pop_back();
-    // Another host may have started the same platform at the same moment: that is fine.
-    if (messages.find("already running") != std::string::npos)
-        return ok_result();
     return Error(CCBOX_SERVICE_UNAVAILABLE, "cannot start the platform (" + exe + "): " +
                                                 (messages.empty() ? "it exited early" : messages));
 }

@@ -1,7 +1,8 @@
 // ccboxd: the ccbox platform service (docs/isolation.md).
 //   ccboxd [--state-dir DIR] [--socket PATH] [--sku NAME | --epc SIZE] [--daemon] [--socket-mode 0600|0660]
 // With --daemon it detaches, logs to DIR/platform.log, and its first process exits once the
-// socket accepts connections (0) or the platform failed to start (1, reason on stderr).
+// socket accepts connections (0) or the platform failed to start (1, reason on stderr; 3 when
+// another platform already runs with the state directory).
 #include "platform/service/enclave_process.hpp"
 #include "platform/service/server.hpp"
 
@@ -51,8 +52,10 @@ int main(int argc, char** argv) {
     if (auto prepared = ccbox::prepare_state_dir(paths.state_dir); !prepared.ok())
         return fail(prepared.error());
     auto lock = ccbox::lock_state_dir(paths.state_dir);
-    if (!lock.ok())
-        return fail(lock.error());
+    if (!lock.ok()) {
+        fail(lock.error());
+        return lock.error().code() == CCBOX_ALREADY_EXISTS ? ccbox::kExitPlatformAlreadyRunning : 1;
+    }
     auto secrets = ccbox::load_or_create_secrets(paths.state_dir);
     if (!secrets.ok())
         return fail(secrets.error());

@@ -9,6 +9,9 @@ namespace {
 
 Error protocol_error(const std::string& what) { return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: " + what); }
 
+const char kConnectionClosed[] = "platform protocol: connection closed";
+Error connection_closed_error() { return Error(CCBOX_PROTOCOL_ERROR, kConnectionClosed); }
+
 Result<void> check_header(const FrameHeader& header);
 bool take_descriptors(msghdr& msg, std::vector<int>* fds);
 void close_all(std::vector<int>& fds);
@@ -32,7 +35,7 @@ Result<void> read_exact(int socket, uint8_t* out, size_t size, std::vector<int>*
         if (n < 0)
             return protocol_error(std::string("receive failed: ") + std::strerror(errno));
         if (n == 0)
-            return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: connection closed");
+            return connection_closed_error();
         if (fds && !take_descriptors(msg, fds)) {
             close_all(*fds);
             return protocol_error("too many descriptors");
@@ -78,6 +81,10 @@ void close_all(std::vector<int>& fds) {
 }
 
 }  // namespace
+
+bool is_connection_closed(const Error& error) {
+    return error.code() == CCBOX_PROTOCOL_ERROR && error.message() == kConnectionClosed;
+}
 
 FrameReader::FrameReader(FrameReader&& other) noexcept
     : buffer_(std::move(other.buffer_)), fds_(std::move(other.fds_)) {
@@ -140,7 +147,7 @@ Result<std::optional<Message>> FrameReader::receive(int socket) {
         }
         if (n == 0) {
             close_all(fds_);
-            return Error(CCBOX_PROTOCOL_ERROR, "platform protocol: connection closed");
+            return connection_closed_error();
         }
         if (!take_descriptors(msg, &fds_) || fds_.size() > static_cast<size_t>(kMaxFds)) {
             close_all(fds_);

@@ -61,6 +61,9 @@ Result<void> send_message(int socket, Type type, std::span<const uint8_t> payloa
 // oversized length or unexpected descriptors are errors (CCBOX_PROTOCOL_ERROR); the caller
 // then drops the connection.
 Result<Message> receive_message(int socket);
+// Whether a receive failed only because the peer closed the connection (between messages or
+// in the middle of one).
+bool is_connection_closed(const Error& error);
 
 // Assembles frames from a non-blocking socket, so that a peer that sends part of a frame and
 // stops can never stall the reader: receive() takes what the socket has and returns a

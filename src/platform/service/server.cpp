@@ -242,7 +242,7 @@ void Server::serve_client(int fd) {
             return;  // dropped while handling a request
         auto message = it->second.reader.receive(fd);
         if (!message.ok()) {
-            if (message.error().message().find("connection closed") == std::string::npos) {
+            if (!protocol::is_connection_closed(message.error())) {
                 platform_log("dropping a client: %s", message.error().message().c_str());
                 (void)protocol::send_error(fd, message.error());
             }

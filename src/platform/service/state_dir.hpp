@@ -19,6 +19,8 @@ struct PlatformPaths {
 // CCBOX_STATE_DIR, or /var/lib/ccbox for root, or $XDG_STATE_HOME/ccbox (~/.local/state/ccbox);
 // the socket is CCBOX_PLATFORM_SOCKET or <state dir>/platform.sock.
 PlatformPaths default_platform_paths();
+// ccboxd's exit status when another platform already holds the state directory's lock.
+inline constexpr int kExitPlatformAlreadyRunning = 3;
 // Paths for an explicit state directory (socket inside it unless given).
 PlatformPaths platform_paths_for(const std::string& state_dir, const std::string& socket = "");
 // What --state-dir / --socket (or the settings) choose, each empty for "not given": a state
