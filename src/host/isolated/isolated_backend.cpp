@@ -66,8 +66,8 @@ Result<std::unique_ptr<IsolatedBackend>> IsolatedBackend::create(const std::stri
         return Error(CCBOX_INVALID_PARAMETER, "bad TCS count");
     b->tcs_count_ = options.tcs_count;
     b->host_spin_ = env_u32("CCBOX_HOST_SPIN", kDefaultSpin);
-    const size_t arena_size = env_u32("CCBOX_ARENA_MIB", 0) ? size_t(env_u32("CCBOX_ARENA_MIB", 0)) << 20
-                                                            : kArenaBaseSize + options.tcs_count * kArenaPerTcs;
+    const uint32_t arena_mib = env_u32("CCBOX_ARENA_MIB", 0);
+    const size_t arena_size = arena_mib ? size_t(arena_mib) << 20 : kArenaBaseSize + options.tcs_count * kArenaPerTcs;
     int image_fd = ::open(image_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (image_fd < 0)
         return Error(CCBOX_IO_ERROR, image_path + ": cannot open: " + std::strerror(errno));

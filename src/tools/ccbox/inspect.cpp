@@ -122,7 +122,7 @@ nlohmann::json report_json(const InspectReport& r) {
         j["measured_mrenclave"] = to_hex(*r.measured);
         j["elrange_bytes"] = r.elrange_bytes;
         j["epc_pages"] = r.epc_pages;
-        j["epc_bytes"] = r.epc_pages * 4096;
+        j["epc_bytes"] = r.epc_pages * sgx::kPageSize;
         const auto& c = *r.config;
         j["properties"] = {{"Debug", (c.flags & CCBOX_CONFIG_FLAG_DEBUG) ? 1 : 0},
                            {"NumHeapPages", c.num_heap_pages},
