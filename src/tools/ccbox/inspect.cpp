@@ -160,7 +160,7 @@ std::string format_report_text(const InspectReport& r) {
             << " NumTCS=" << c.num_tcs << " ProductID=" << c.product_id << " SecurityVersion=" << c.security_version
             << "\n";
         char epc_mib[32];
-        std::snprintf(epc_mib, sizeof epc_mib, "%.1f", static_cast<double>(r.epc_pages) * 4096 / (1 << 20));
+        std::snprintf(epc_mib, sizeof epc_mib, "%.1f", static_cast<double>(r.epc_pages * sgx::kPageSize) / (1 << 20));
         out << "  layout         ELRANGE " << (r.elrange_bytes >> 20) << " MiB, " << r.epc_pages
             << " EPC pages with the SECS (" << epc_mib << " MiB)\n";
         out << "  measured       " << to_hex(*r.measured) << "\n";
