@@ -33,5 +33,7 @@ extern "C" ccbox_result_t ccbox_parse_report(const void* report, size_t report_s
     memcpy(identity->config_id, body.configid, 64);
     identity->config_svn = body.configsvn;
     memcpy(identity->report_data, body.reportdata, CCBOX_REPORT_DATA_SIZE);
+    identity->platform_mode = body.cpusvn[CCBOX_CPUSVN_ISOLATION_COMPONENT] >= 1 ? CCBOX_PLATFORM_MODE_PRODUCTION
+                                                                               : CCBOX_PLATFORM_MODE_DEVELOPMENT;
     return CCBOX_OK;
 }

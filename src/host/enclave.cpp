@@ -50,12 +50,12 @@ Result<std::unique_ptr<Backend>> make_backend(const EnclaveImage& image, const L
 }
 
 PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint32_t count) {
-    PlatformPaths paths = default_platform_paths();
+    PlatformPaths paths = client_platform_paths();
     for (uint32_t i = 0; i < count; ++i) {
         const ccbox_enclave_setting_platform_t* p = settings[i].u.platform;
         if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM || !p)
             continue;
-        paths = platform_paths_chosen(p->state_dir ? p->state_dir : "", p->socket_path ? p->socket_path : "");
+        paths = client_paths_chosen(p->state_dir ? p->state_dir : "", p->socket_path ? p->socket_path : "");
     }
     return paths;
 }

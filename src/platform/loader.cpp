@@ -37,18 +37,56 @@ LoadedEnclave::~LoadedEnclave() {
         ::munmap(reinterpret_cast<void*>(reservation_), reservation_size_);
 }
 
-Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, const LoadOptions& options) {
+Result<void> check_launch(const EnclaveImage& image, const LoadOptions& options) {
     const auto& signature = image.signature();
-    const ccbox_enclave_config_t config = image.effective_config();
     if (signature) {
         if (options.debug && !(signature->sigstruct.attributes.flags & sgx::attr::kDebug))
             return load_error(image, CCBOX_DEBUG_DOWNGRADE,
                               "the enclave is signed for production (Debug=0) and cannot be launched in debug mode");
-    } else if (!options.debug || !config_allows_debug(config)) {
+    } else if (!options.debug || !config_allows_debug(image.effective_config())) {
         return load_error(image, CCBOX_NOT_SIGNED,
                           "the image is not signed; sign it with `ccbox sign` (unsigned images run only in debug "
                           "mode, when their properties allow debug)");
     }
+    return ok_result();
+}
+
+// EINIT: the SIGSTRUCT checks against the measured MRENCLAVE, and the identity committed to.
+Result<EnclaveIdentity> einit_identity(const EnclaveImage& image, const LoadOptions& options,
+                                       const Digest256& mrenclave) {
+    const ccbox_enclave_config_t config = image.effective_config();
+    EnclaveIdentity id;
+    id.mrenclave = mrenclave;
+    id.attributes = secs_attributes_for(config, options.debug);
+    id.miscselect = kSecsMiscselect;
+    if (const auto& signature = image.signature()) {
+        const sgx::Sigstruct& sig = signature->sigstruct;
+        auto einit = einit_verify(sig, EinitTarget{id.attributes, id.miscselect, mrenclave});
+        if (!einit.ok())
+            return load_error(image, einit.error().code(), einit.error().message());
+        id.mrsigner = mrsigner_of(sig);
+        id.isvprodid = sig.isvprodid;
+        id.isvsvn = sig.isvsvn;
+        std::memcpy(id.isvfamilyid, sig.isvfamilyid, 16);
+        std::memcpy(id.isvextprodid, sig.isvextprodid, 16);
+        id.signed_image = true;
+    } else {
+        id.isvprodid = config.product_id;
+        id.isvsvn = config.security_version;
+    }
+    id.attributes.flags |= sgx::attr::kInit;
+    return id;
+}
+
+Result<EnclaveIdentity> expected_identity(const EnclaveImage& image, const EnclaveLayout& layout,
+                                          const LoadOptions& options) {
+    CCBOX_TRY(check_launch(image, options));
+    return einit_identity(image, options, layout.mrenclave());
+}
+
+Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, const LoadOptions& options) {
+    CCBOX_TRY(check_launch(image, options));
+    const ccbox_enclave_config_t config = image.effective_config();
     CCBOX_ASSIGN_OR_RETURN(EnclaveLayout layout, image.layout());
 
     std::unique_ptr<LoadedEnclave> enclave(new LoadedEnclave());
@@ -96,28 +134,7 @@ Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, c
     }
     const Digest256 mrenclave = measurement.finish();
 
-    // EINIT
-    EnclaveIdentity& id = enclave->identity_;
-    id.mrenclave = mrenclave;
-    id.attributes = secs_attributes_for(config, options.debug);
-    id.miscselect = kSecsMiscselect;
-    if (signature) {
-        const sgx::Sigstruct& sig = signature->sigstruct;
-        auto einit = einit_verify(sig, EinitTarget{id.attributes, id.miscselect, mrenclave});
-        if (!einit.ok())
-            return load_error(image, einit.error().code(), einit.error().message());
-        id.mrsigner = mrsigner_of(sig);
-        id.isvprodid = sig.isvprodid;
-        id.isvsvn = sig.isvsvn;
-        std::memcpy(id.isvfamilyid, sig.isvfamilyid, 16);
-        std::memcpy(id.isvextprodid, sig.isvextprodid, 16);
-        id.signed_image = true;
-    } else {
-        id.isvprodid = config.product_id;
-        id.isvsvn = config.security_version;
-    }
-    id.attributes.flags |= sgx::attr::kInit;
-
+    CCBOX_ASSIGN_OR_RETURN(enclave->identity_, einit_identity(image, options, mrenclave));
     // Page permissions as the EPCM would enforce them. Guard pages stay unmapped.
     for (const PageRange& range : layout.ranges())
         if (::mprotect(reinterpret_cast<void*>(base + range.offset), range.count * kPage, protection_of(range)) != 0)

@@ -74,4 +74,14 @@ private:
 // a debug launch of a production-signed image.
 Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, const LoadOptions& options);
 
+// The refusals that need no memory (above), on their own.
+Result<void> check_launch(const EnclaveImage& image, const LoadOptions& options);
+// EINIT for an image measured as `mrenclave`: the SIGSTRUCT checks and the identity committed to.
+Result<EnclaveIdentity> einit_identity(const EnclaveImage& image, const LoadOptions& options,
+                                       const Digest256& mrenclave);
+// What load_enclave() would commit to, computed from `layout` (the image's) without loading
+// anything: the platform's own computation, which an enclave process's report must match.
+Result<EnclaveIdentity> expected_identity(const EnclaveImage& image, const EnclaveLayout& layout,
+                                          const LoadOptions& options);
+
 }  // namespace ccbox

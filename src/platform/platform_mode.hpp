@@ -8,6 +8,8 @@
 // production one; no reserved bit of SGX is given a meaning. Trust domain: platform.
 #pragma once
 
+#include <ccbox/bits/report.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +20,7 @@ namespace ccbox {
 enum class PlatformMode : uint8_t { kDevelopment = 0, kProduction = 1 };
 
 // The CPUSVN component that carries the isolation SVN.
-inline constexpr size_t kCpusvnModeComponent = 15;
+inline constexpr size_t kCpusvnModeComponent = CCBOX_CPUSVN_ISOLATION_COMPONENT;
 
 // `cpusvn` with its isolation SVN set for `mode`.
 inline std::array<uint8_t, 16> cpusvn_for_mode(std::array<uint8_t, 16> cpusvn, PlatformMode mode) {

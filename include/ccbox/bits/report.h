@@ -18,6 +18,15 @@ extern "C" {
 #define CCBOX_TARGET_INFO_SIZE 512u /* TARGETINFO */
 #define CCBOX_REPORT_DATA_SIZE 64u
 
+/* The platform's mode, attested in CPUSVN component 15 (its isolation SVN): 0 on a development
+ * platform (its secrets are readable by the user that runs it: the per-user platform, the sim
+ * backend), 1 or more on a production platform (root, or its own system account). */
+#define CCBOX_CPUSVN_ISOLATION_COMPONENT 15
+typedef enum ccbox_platform_mode {
+    CCBOX_PLATFORM_MODE_DEVELOPMENT = 0,
+    CCBOX_PLATFORM_MODE_PRODUCTION = 1
+} ccbox_platform_mode_t;
+
 typedef struct ccbox_report {
     uint8_t bytes[CCBOX_REPORT_SIZE];
 } ccbox_report_t;
@@ -42,6 +51,7 @@ typedef struct ccbox_report_identity {
     uint8_t config_id[64];
     uint16_t config_svn;
     uint8_t report_data[CCBOX_REPORT_DATA_SIZE];
+    ccbox_platform_mode_t platform_mode; /* from cpusvn[CCBOX_CPUSVN_ISOLATION_COMPONENT] */
 } ccbox_report_identity_t;
 
 /* Decodes a REPORT (no verification). CCBOX_INCORRECT_REPORT_SIZE for a wrong size,

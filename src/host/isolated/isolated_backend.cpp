@@ -37,12 +37,19 @@ long futex(void* word, int op, uint32_t value, const struct timespec* timeout) {
     return ::syscall(SYS_futex, word, op, value, timeout, nullptr, 0);
 }
 
+testing::ArenaHook g_arena_hook;
+
 }  // namespace
 
+void testing::set_arena_hook(const ArenaHook& hook) { g_arena_hook = hook; }
+
 Result<void> IsolatedBackend::map_arena(size_t size) {
-    arena_fd_ = static_cast<int>(::syscall(SYS_memfd_create, "ccbox-arena", MFD_CLOEXEC));
+    arena_fd_ = static_cast<int>(::syscall(SYS_memfd_create, "ccbox-arena", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (arena_fd_ < 0 || ::ftruncate(arena_fd_, static_cast<off_t>(size)) != 0)
         return Error(CCBOX_OUT_OF_MEMORY, std::string("cannot create the arena: ") + std::strerror(errno));
+    // The platform maps it too and refuses an arena whose size could change under it.
+    if (::fcntl(arena_fd_, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
+        return Error(CCBOX_OUT_OF_MEMORY, std::string("cannot seal the arena: ") + std::strerror(errno));
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, arena_fd_, 0);
     if (p == MAP_FAILED)
         return Error(CCBOX_OUT_OF_MEMORY, std::string("cannot map the arena: ") + std::strerror(errno));
@@ -71,7 +78,7 @@ Result<std::unique_ptr<IsolatedBackend>> IsolatedBackend::create(const std::stri
     int image_fd = ::open(image_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (image_fd < 0)
         return Error(CCBOX_IO_ERROR, image_path + ": cannot open: " + std::strerror(errno));
-    CCBOX_ASSIGN_OR_RETURN(b->connection_, connect_platform(options.platform, true));
+    CCBOX_ASSIGN_OR_RETURN(b->connection_, connect_platform(options.platform, !options.platform.system));
 
     wire::LoadRequest request;
     std::memset(&request, 0, sizeof request);
@@ -92,6 +99,8 @@ Result<std::unique_ptr<IsolatedBackend>> IsolatedBackend::create(const std::stri
         }
         request.arena_address = reinterpret_cast<uintptr_t>(b->arena_);
         request.arena_size = arena_size;
+        if (g_arena_hook.before_create)
+            g_arena_hook.before_create(g_arena_hook.context, b->arena_, arena_size, b->tcs_count_);
         int fds[2] = {image_fd, b->arena_fd_};
         if (auto sent = protocol::send_message(b->connection_, protocol::Type::kCreateEnclave,
                                                std::span(reinterpret_cast<const uint8_t*>(&request), sizeof request),
@@ -101,6 +110,8 @@ Result<std::unique_ptr<IsolatedBackend>> IsolatedBackend::create(const std::stri
             return std::move(sent).error();
         }
         auto received = protocol::receive_message(b->connection_);
+        if (g_arena_hook.after_create)
+            g_arena_hook.after_create(g_arena_hook.context);
         if (received.ok() && received->type == protocol::Type::kError) {
             Error e = protocol::error_from(*received);
             received->close_fds();

@@ -12,6 +12,17 @@
 
 namespace ccbox::host {
 
+namespace testing {
+// Called with the fresh arena before the create request is sent, and told when the reply is
+// in: the platform tests play a host that writes there what it likes.
+struct ArenaHook {
+    void (*before_create)(void* context, void* arena, size_t size, uint32_t tcs_count) = nullptr;
+    void (*after_create)(void* context) = nullptr;
+    void* context = nullptr;
+};
+void set_arena_hook(const ArenaHook& hook);
+}  // namespace testing
+
 struct IsolatedOptions {
     PlatformPaths platform;
     bool debug = false;

@@ -4,6 +4,7 @@
 
 #include "host/sim/fault_handler.hpp"
 #include "platform/key_derivation.hpp"
+#include "platform/platform_mode.hpp"
 #include "platform/report.hpp"
 #include "platform/service/state_dir.hpp"
 
@@ -54,8 +55,12 @@ const PlatformSecrets* SimBackend::secrets() {
         if (!prepare_state_dir(state_dir_).ok())
             return;
         auto loaded = load_or_create_secrets(state_dir_);
-        if (loaded.ok())
-            secrets_ = std::move(loaded).value();
+        if (!loaded.ok())
+            return;
+        // In-process: the host can read every secret, so this is a development platform, and
+        // its reports and keys say so (platform_mode.hpp).
+        secrets_ = std::move(loaded).value();
+        secrets_->cpusvn = cpusvn_for_mode(secrets_->cpusvn, PlatformMode::kDevelopment);
     });
     return secrets_ ? &*secrets_ : nullptr;
 }

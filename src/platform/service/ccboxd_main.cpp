@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <pwd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,15 +23,40 @@ int fail(const ccbox::Error& error) {
     return 1;
 }
 
+// Production when the uid that runs the platform is not one its clients run as: root (trusted by
+// the model), or the system account dedicated to the platform (`ccbox platform install`). Any
+// other user's platform has secrets that user can read: development.
+ccbox::PlatformMode mode_of_this_process(const std::string& platform_user, bool force_development) {
+    if (force_development)
+        return ccbox::PlatformMode::kDevelopment;
+    const uid_t uid = ::geteuid();
+    if (uid == 0)
+        return ccbox::PlatformMode::kProduction;
+    const passwd* account = ::getpwuid(uid);
+    constexpr uid_t kSystemUidMax = 999;  // Debian's SYS_UID_MAX
+    if (account && platform_user == account->pw_name && uid <= kSystemUidMax)
+        return ccbox::PlatformMode::kProduction;
+    return ccbox::PlatformMode::kDevelopment;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 3 && std::string(argv[1]) == "--enclave-process")
-        return ccbox::run_enclave_process(static_cast<pid_t>(std::atol(argv[2])));
+    if (argc == 6 && std::string(argv[1]) == "--enclave-process") {
+        ccbox::EnclaveProcessArguments arguments;
+        arguments.platform_pid = static_cast<pid_t>(std::atol(argv[2]));
+        arguments.credentials = {static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)),
+                                 static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10))};
+        arguments.state_dir = argv[5];
+        return ccbox::run_enclave_process(arguments);
+    }
+    // The platform holds the root secrets: nothing of the same uid may trace it or read its
+    // memory, and it leaves no core dump.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     CLI::App app{"ccboxd: the ccbox platform service"};
-    std::string state_dir, socket, sku_name, epc, socket_mode = "0600";
-    bool daemon = false;
+    std::string state_dir, socket, sku_name, epc, socket_mode = "0600", platform_user = "ccbox";
+    bool daemon = false, development = false;
     app.add_option("--state-dir", state_dir, "state directory (secrets, SKU, socket)");
     app.add_option("--socket", socket, "Unix socket path (default: STATE_DIR/platform.sock)");
     auto* sku_option = app.add_option("--sku", sku_name, "SKU profile, e.g. DC1s_v2, DC4s_v3");
@@ -37,6 +64,9 @@ int main(int argc, char** argv) {
     app.add_flag("--daemon", daemon, "detach and log to STATE_DIR/platform.log");
     app.add_option("--socket-mode", socket_mode,
                    "0600 (default: only this user may connect) or 0660 (this group too, for a system service)");
+    app.add_option("--platform-user", platform_user,
+                   "the system account dedicated to the platform (default ccbox): running as it is production");
+    app.add_flag("--development", development, "run as a development platform even as root or the platform user");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -59,6 +89,9 @@ int main(int argc, char** argv) {
     auto secrets = ccbox::load_or_create_secrets(paths.state_dir);
     if (!secrets.ok())
         return fail(secrets.error());
+    // The mode is attested: every report and key carries it in CPUSVN's isolation SVN.
+    const ccbox::PlatformMode mode = mode_of_this_process(platform_user, development);
+    secrets->cpusvn = ccbox::cpusvn_for_mode(secrets->cpusvn, mode);
     auto stored = ccbox::load_sku(paths.state_dir, ccbox::default_sku());
     if (!stored.ok())
         return fail(stored.error());
@@ -102,6 +135,7 @@ int main(int argc, char** argv) {
     options.paths = paths;
     options.sku = sku;
     options.socket_mode = socket_mode == "0660" ? 0660 : 0600;
+    options.mode = mode;
     // Platforms started for tests ask to go away by themselves once unused.
     if (const char* idle = std::getenv("CCBOX_PLATFORM_IDLE_EXIT"))
         options.idle_exit_seconds = std::atoi(idle);

@@ -1,18 +1,23 @@
 // The enclave process of the isolated backend: started by the platform (ccboxd re-executed
-// with --enclave-process, so it inherits none of the platform's memory or secrets), it maps
-// the arena, loads and measures the enclave, starts one worker thread per TCS, locks itself
-// down, and from then on only runs enclave code (docs/isolation.md). Trust domain: platform.
+// with --enclave-process, so it inherits none of the platform's memory or secrets), it drops
+// its privileges, maps the arena, loads and measures the enclave, starts one worker thread per
+// TCS (held at a gate in its own memory), locks itself down and reports what it measured. Only
+// when the platform, having checked that report against its own measurement, says start does
+// it clear the doorbells and open the gate; from then on it only runs enclave code
+// (docs/isolation.md). Trust domain: platform.
 #include "platform/service/enclave_process.hpp"
 
 #include "common/arena_abi.h"
 #include "common/call_abi.h"
 #include "platform/loader.hpp"
+#include "platform/service/enclave_privileges.hpp"
 #include "platform/service/protocol.hpp"
 #include "platform/service/raw_syscall.h"
 #include "platform/service/wire.hpp"
 
 #include <seccomp.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -36,6 +41,9 @@ struct ProcessState {
     ccbox_enclu_t enclu{};
     std::atomic<uint32_t> workers_ready{0};
     std::atomic<uint32_t> control_lock{0};
+    // Workers wait here, in memory the host cannot reach, until the platform says start: no
+    // doorbell the host rang before then, or rings meanwhile, runs enclave code earlier.
+    std::atomic<uint32_t> gate{0};
 };
 ProcessState g_state;
 
@@ -145,6 +153,8 @@ void* worker_main(void* argument) {
     raw::set_fs(g_state.enclave->thread_data()[tcs]);
     g_state.workers_ready.fetch_add(1, std::memory_order_release);
     raw::futex_wake(&g_state.workers_ready, 1);
+    while (g_state.gate.load(std::memory_order_acquire) == 0)
+        raw::futex_wait(&g_state.gate, 0);
     worker_loop(tcs);
 }
 
@@ -247,14 +257,45 @@ Result<void> load(const protocol::Message& message) {
         raw::futex_wait(&never, 0);
 }
 
+// After the lockdown: waits for the platform's start, clears every doorbell (whatever the host
+// wrote there so far is not a call), opens the gate and confirms, all before any worker can
+// use the control socket.
+[[noreturn]] void start_when_told() {
+    protocol::FrameHeader start{};
+    if (!raw::read_all(kControlFd, &start, sizeof start) || start.magic != protocol::kMagic ||
+        start.type != static_cast<uint16_t>(protocol::Type::kStart) || start.length != 0)
+        raw::syscall6(SYS_exit_group, 1);
+    lock_control();
+    for (uint32_t t = 0; t < g_state.enclave->thread_data().size(); ++t) {
+        arena::Doorbell* d = arena::doorbell_of(g_state.arena, t);
+        d->op = d->slot = 0;
+        d->state.store(arena::kIdle, std::memory_order_seq_cst);
+    }
+    g_state.gate.store(1, std::memory_order_release);
+    raw::futex_wake(&g_state.gate, INT32_MAX);
+    const protocol::FrameHeader started{protocol::kMagic, protocol::kVersion,
+                                        static_cast<uint16_t>(protocol::Type::kStarted), 0, 0};
+    const bool sent = raw::write_all(kControlFd, &started, sizeof started);
+    unlock_control();
+    if (!sent)
+        raw::syscall6(SYS_exit_group, 1);
+    wait_forever();
+}
+
 }  // namespace
 
-int run_enclave_process(pid_t platform_pid) {
-    // Nothing may look inside from the start: not ptrace, not /proc/PID/mem, not core dumps.
+int run_enclave_process(const EnclaveProcessArguments& arguments) {
     trace("started");
+    // Least privilege first, while the process holds nothing of the enclave. Changing the uid
+    // resets the dumpable flag and the parent-death signal, so both come after.
+    if (auto dropped = drop_enclave_privileges(arguments.credentials, arguments.state_dir); !dropped.ok()) {
+        (void)protocol::send_error(kControlFd, dropped.error());
+        return 1;
+    }
+    // Nothing may look inside from here on: not ptrace, not /proc/PID/mem, not core dumps.
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (::getppid() != platform_pid)
+    if (::getppid() != arguments.platform_pid)
         return 1;  // the platform is already gone
 
     auto message = protocol::receive_message(kControlFd);
@@ -266,8 +307,11 @@ int run_enclave_process(pid_t platform_pid) {
         (void)protocol::send_error(kControlFd, loaded.error());
         return 1;
     }
-    // The reply is built before the filter is in place (it allocates), sent after.
-    const wire::LoadedReply reply = wire::loaded_reply_of(*g_state.enclave);
+    // The reply is built before the filter is in place (it allocates), sent after. The platform
+    // checks it against its own measurement; the test hook makes it lie, to show that it does.
+    wire::LoadedReply reply = wire::loaded_reply_of(*g_state.enclave);
+    if (std::getenv("CCBOX_TEST_FORGE_IDENTITY"))
+        reply.mrenclave[0] ^= 1;
     const protocol::FrameHeader header{protocol::kMagic, protocol::kVersion,
                                        static_cast<uint16_t>(protocol::Type::kLoaded), sizeof reply, 0};
     trace("workers started");
@@ -277,7 +321,7 @@ int run_enclave_process(pid_t platform_pid) {
     }
     if (!raw::write_all(kControlFd, &header, sizeof header) || !raw::write_all(kControlFd, &reply, sizeof reply))
         raw::syscall6(SYS_exit_group, 1);
-    wait_forever();
+    start_when_told();
 }
 
 }  // namespace ccbox

@@ -36,6 +36,8 @@ enum class Type : uint16_t {
     kEgetkeyReply = 23,     // platform -> enclave process: {u32 status, 16-byte key}
     kEreport = 24,          // enclave process -> platform: TARGETINFO (512 B) + REPORTDATA (64 B)
     kEreportReply = 25,     // platform -> enclave process: {u32 status, REPORT (432 B)}
+    kStart = 26,            // platform -> enclave process: {} (the report matched: become callable)
+    kStarted = 27,          // enclave process -> platform: {} (doorbells cleared, workers free to enter)
 };
 
 struct FrameHeader {

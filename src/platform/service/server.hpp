@@ -3,6 +3,7 @@
 // Trust domain: platform.
 #pragma once
 
+#include "platform/platform_mode.hpp"
 #include "platform/platform_secrets.hpp"
 #include "platform/service/sku.hpp"
 #include "platform/service/state_dir.hpp"
@@ -22,6 +23,8 @@ struct ServerOptions {
     // Permissions of the socket: 0600 (only the platform's user may connect) or 0660 (its
     // group too, for a system service shared by the members of a group).
     unsigned socket_mode = 0600;
+    // Development or production (platform_mode.hpp); the secrets' CPUSVN already carries it.
+    PlatformMode mode = PlatformMode::kDevelopment;
 };
 
 // Binds the socket, then serves until a client sends kStop or SIGTERM/SIGINT arrives.

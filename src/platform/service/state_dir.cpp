@@ -55,6 +55,18 @@ PlatformPaths platform_paths_chosen(const std::string& state_dir, const std::str
     return paths;
 }
 
+PlatformPaths client_platform_paths() {
+    struct stat st {};
+    const bool chosen = std::getenv("CCBOX_STATE_DIR") || std::getenv("CCBOX_PLATFORM_SOCKET");
+    if (!chosen && ::stat(kSystemSocket, &st) == 0 && S_ISSOCK(st.st_mode) && ::access(kSystemSocket, R_OK | W_OK) == 0)
+        return {kSystemStateDir, kSystemSocket, true};
+    return default_platform_paths();
+}
+
+PlatformPaths client_paths_chosen(const std::string& state_dir, const std::string& socket) {
+    return state_dir.empty() && socket.empty() ? client_platform_paths() : platform_paths_chosen(state_dir, socket);
+}
+
 PlatformPaths default_platform_paths() {
     std::string dir;
     if (const char* env = std::getenv("CCBOX_STATE_DIR"); env && *env)

@@ -22,7 +22,8 @@ struct LoadRequest {
 };
 static_assert(sizeof(LoadRequest) == 280);
 
-// What the enclave process reports once the enclave is initialised and locked down.
+// What the enclave process reports once the enclave is loaded and locked down. The platform
+// compares it with its own computation; the identity it keeps and answers for is its own.
 struct LoadedReply {
     uint8_t mrenclave[32];
     uint8_t mrsigner[32];
@@ -50,10 +51,10 @@ struct CreatedReply {
 };
 static_assert(sizeof(CreatedReply) == 168);
 
-inline LoadedReply loaded_reply_of(const LoadedEnclave& e) {
+inline LoadedReply loaded_reply_of(const EnclaveIdentity& id, uint64_t base, uint64_t size, uint32_t tcs_count,
+                                   uint64_t epc_pages) {
     LoadedReply r;
     std::memset(&r, 0, sizeof r);
-    const EnclaveIdentity& id = e.identity();
     std::memcpy(r.mrenclave, id.mrenclave.data(), 32);
     std::memcpy(r.mrsigner, id.mrsigner.data(), 32);
     std::memcpy(r.isvfamilyid, id.isvfamilyid, 16);
@@ -63,12 +64,17 @@ inline LoadedReply loaded_reply_of(const LoadedEnclave& e) {
     r.isvprodid = id.isvprodid;
     r.isvsvn = id.isvsvn;
     r.miscselect = id.miscselect;
-    r.base = e.base();
-    r.size = e.size();
-    r.tcs_count = static_cast<uint32_t>(e.thread_data().size());
+    r.base = base;
+    r.size = size;
+    r.tcs_count = tcs_count;
     r.signed_image = id.signed_image ? 1 : 0;
-    r.epc_pages = e.epc_pages();
+    r.epc_pages = epc_pages;
     return r;
+}
+
+inline LoadedReply loaded_reply_of(const LoadedEnclave& e) {
+    return loaded_reply_of(e.identity(), e.base(), e.size(), static_cast<uint32_t>(e.thread_data().size()),
+                           e.epc_pages());
 }
 
 inline EnclaveIdentity identity_of(const LoadedReply& r) {

@@ -5,6 +5,7 @@
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/platform_commands.hpp"
+#include "tools/ccbox/platform_install.hpp"
 #include "tools/ccbox/signing.hpp"
 
 #include <CLI/CLI.hpp>
@@ -284,6 +285,24 @@ int main_impl(int argc, char** argv) {
     auto* platform_status_cmd = platform_cmd->add_subcommand("status", "Show SKU, EPC use and enclaves");
     add_platform_location(platform_status_cmd);
     platform_status_cmd->add_flag("--json", platform.json, "print JSON");
+    PlatformInstallOptions install;
+    auto add_install_location = [&](CLI::App* cmd) {
+        cmd->add_option("--user", install.user, "the platform's system account and group (default ccbox)");
+        cmd->add_option("--state-dir", install.state_dir, "its state directory (default /var/lib/ccbox)");
+        cmd->add_option("--run-dir", install.run_dir, "the directory of its socket (default /run/ccbox)");
+        cmd->add_option("--unit-dir", install.unit_dir, "where the systemd unit goes (default /etc/systemd/system)");
+    };
+    auto* install_cmd = platform_cmd->add_subcommand("install", "Set up the system platform (root): account, "
+                                                                "directories, systemd unit");
+    add_install_location(install_cmd);
+    install_cmd->add_option("--ccboxd", install.ccboxd, "the ccboxd the unit runs (default: next to this ccbox)");
+    install_cmd->add_option("--sku", install.sku, "the platform's SKU (default DC4s_v2)");
+    install_cmd->add_flag("!--no-start", install.start, "write everything but do not enable or start the unit");
+    bool print_unit = false;
+    install_cmd->add_flag("--print-unit", print_unit, "print the unit it would write, and change nothing");
+    auto* uninstall_cmd = platform_cmd->add_subcommand("uninstall", "Undo `ccbox platform install` (root)");
+    add_install_location(uninstall_cmd);
+    uninstall_cmd->add_flag("--purge", install.purge, "remove the state directory and its secrets too");
 
     try {
         app.parse(argc, argv);
@@ -308,6 +327,15 @@ int main_impl(int argc, char** argv) {
         return run(platform_stop(platform));
     if (*platform_status_cmd)
         return run(platform_status(platform));
+    if (*install_cmd && print_unit) {
+        std::fputs(systemd_unit_text(install, install.ccboxd.empty() ? "/usr/bin/ccboxd" : install.ccboxd).c_str(),
+                   stdout);
+        return 0;
+    }
+    if (*install_cmd)
+        return run(platform_install(install));
+    if (*uninstall_cmd)
+        return run(platform_uninstall(install));
     return 2;
 }
 

@@ -11,7 +11,7 @@
 namespace ccbox {
 namespace {
 
-PlatformPaths paths_of(const PlatformCommandOptions& o) { return platform_paths_chosen(o.state_dir, o.socket); }
+PlatformPaths paths_of(const PlatformCommandOptions& o) { return client_paths_chosen(o.state_dir, o.socket); }
 
 Result<nlohmann::json> query_status(int fd) {
     CCBOX_ASSIGN_OR_RETURN(protocol::Message reply, host::platform_request(fd, protocol::Type::kStatus));
@@ -31,9 +31,18 @@ void print_status(const nlohmann::json& j) {
     std::printf("platform  %s (pid %d)\n", j["socket"].get<std::string>().c_str(), j["pid"].get<int>());
     std::printf("state     %s\n", j["state_dir"].get<std::string>().c_str());
     std::printf("SKU       %s\n", j["sku"].get<std::string>().c_str());
+    const std::string mode = j.value("mode", "development");
+    std::printf("mode      %s (%s)\n", mode.c_str(),
+                mode == "production" ? "its secrets are out of its clients' reach; reports say production"
+                                     : "NOT CONFIDENTIAL: its secrets are readable by the user that runs it, so "
+                                       "that user can forge its keys and reports; reports say development");
+    std::printf("ccboxd    %s (uid %u)\n", j.value("executable", std::string("?")).c_str(), j.value("uid", 0u));
     std::printf("EPC       %s total, %s used, %s free\n", mib(j["epc_capacity_bytes"]).c_str(),
                 mib(j["epc_used_bytes"]).c_str(), mib(j["epc_free_bytes"]).c_str());
     std::printf("enclaves  %zu\n", j["enclaves"].size());
+    if (j.value("other_enclaves", 0u))
+        std::printf("          and %u of other users (%s of EPC)\n", j["other_enclaves"].get<unsigned>(),
+                    mib(j["other_epc_bytes"]).c_str());
     if (!j["enclaves"].empty())
         std::printf("  %-4s %-8s %-10s %-10s %s\n", "id", "pid", "EPC pages", "EPC", "image");
     for (const auto& e : j["enclaves"])

@@ -1,0 +1,123 @@
+#include "platform/service/enclave_privileges.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace ccbox {
+namespace {
+
+void note(const std::string& what) { std::fprintf(stderr, "enclave process %d: %s\n", ::getpid(), what.c_str()); }
+
+Error failed(const std::string& what) {
+    return Error(CCBOX_PLATFORM_ERROR, "enclave process privileges: " + what + ": " + std::strerror(errno));
+}
+
+bool has_capability(int capability) {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (::syscall(SYS_capget, &header, data) != 0)
+        return false;
+    return (data[capability / 32].effective >> (capability % 32)) & 1;
+}
+
+// Empties the bounding set, so that nothing can ever regain a capability (needs CAP_SETPCAP).
+Result<void> drop_bounding_set() {
+    if (!has_capability(CAP_SETPCAP))
+        return ok_result();
+    for (int cap = 0; cap <= CAP_LAST_CAP; ++cap)
+        if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+            return failed("PR_CAPBSET_DROP");
+    return ok_result();
+}
+
+// Empties the permitted, effective and inheritable sets; the ambient set goes with them.
+Result<void> clear_capabilities() {
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (::syscall(SYS_capset, &header, data) != 0)
+        return failed("capset");
+    return ok_result();
+}
+
+bool write_file(const char* path, const std::string& text) {
+    int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    return ok;
+}
+
+// In a fresh mount namespace: nothing propagates back, and the state directory is covered by
+// an empty, read-only tmpfs.
+Result<void> hide_state_dir(const std::string& state_dir) {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        return failed("making the mounts private");
+    if (!state_dir.empty() &&
+        ::mount("ccbox-empty", state_dir.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                "size=4k,mode=000") != 0)
+        return failed("hiding " + state_dir);
+    return ok_result();
+}
+
+Result<void> drop_as_privileged(const EnclaveCredentials& c, const std::string& state_dir) {
+    if (has_capability(CAP_SYS_ADMIN)) {
+        if (::unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0)
+            return failed("unshare");
+        CCBOX_TRY(hide_state_dir(state_dir));
+    } else {
+        note("no CAP_SYS_ADMIN: no private mount, IPC and network namespaces");
+    }
+    CCBOX_TRY(drop_bounding_set());
+    if (::setgroups(0, nullptr) != 0)
+        return failed("setgroups");
+    if (::setresgid(c.gid, c.gid, c.gid) != 0)
+        return failed("setresgid");
+    if (::setresuid(c.uid, c.uid, c.uid) != 0)
+        return failed("setresuid");
+    uid_t r, e, s;
+    gid_t gr, ge, gs;
+    if (::getresuid(&r, &e, &s) != 0 || r != c.uid || e != c.uid || s != c.uid || ::getresgid(&gr, &ge, &gs) != 0 ||
+        gr != c.gid || ge != c.gid || gs != c.gid)
+        return Error(CCBOX_PLATFORM_ERROR, "enclave process privileges: the uid and gid did not change");
+    // From root to a non-zero uid the kernel clears the permitted and effective sets; from the
+    // ambient capabilities of a system account it does too, unless SECBIT_KEEP_CAPS: make sure.
+    return clear_capabilities();
+}
+
+Result<void> drop_as_unprivileged(const std::string& state_dir) {
+    const uid_t uid = ::geteuid();
+    const gid_t gid = ::getegid();
+    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0) {
+        note(std::string("no unprivileged user namespaces (") + std::strerror(errno) +
+             "): the enclave process keeps the platform's uid; only the lockdown confines it");
+        return ok_result();
+    }
+    // Same ids inside as outside; setgroups denied, as the kernel requires of an unprivileged map.
+    if (!write_file("/proc/self/setgroups", "deny") ||
+        !write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n") ||
+        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
+        return failed("writing the user namespace's id maps");
+    CCBOX_TRY(hide_state_dir(state_dir));
+    CCBOX_TRY(drop_bounding_set());
+    return clear_capabilities();
+}
+
+}  // namespace
+
+Result<void> drop_enclave_privileges(const EnclaveCredentials& credentials, const std::string& state_dir) {
+    if (has_capability(CAP_SETUID) && has_capability(CAP_SETGID))
+        return drop_as_privileged(credentials, state_dir);
+    return drop_as_unprivileged(state_dir);
+}
+
+}  // namespace ccbox
