@@ -301,6 +301,15 @@ int run_enclave_process(const EnclaveProcessArguments& arguments) {
     auto message = protocol::receive_message(kControlFd);
     if (!message.ok() || message->type != protocol::Type::kLoad)
         return 1;
+    // Test hook: a load that stays under way until the test lets it go on (SIGCONT), for the
+    // responsiveness tests (docs/testing.md). Matches a part of the image's name.
+    if (const char* pause = std::getenv("CCBOX_TEST_PAUSE_LOAD"); pause && *pause && message->payload.size() >= sizeof(wire::LoadRequest)) {
+        wire::LoadRequest request;
+        std::memcpy(&request, message->payload.data(), sizeof request);
+        request.image_name[sizeof request.image_name - 1] = '\0';
+        if (std::strstr(request.image_name, pause))
+            ::raise(SIGSTOP);
+    }
     auto loaded = load(*message);
     message->close_fds();
     if (!loaded.ok()) {
