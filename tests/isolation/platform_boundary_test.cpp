@@ -219,7 +219,7 @@ int probe_platform_as_its_own_user(const std::string& state_dir) {
 
 TEST(PlatformBoundary, ThePlatformIsNotDumpable) {
     TempDir dir;
-    const passwd& nobody = ccbox::test::nobody_account();
+    const auto& nobody = ccbox::test::nobody_account();
     ASSERT_EQ(::chown(dir.path().c_str(), nobody.pw_uid, nobody.pw_gid), 0);
     const std::string state = (dir.path() / "state").string();
     EXPECT_EQ(run_as_nobody({}, [&] { return probe_platform_as_its_own_user(state); }), 0);

@@ -22,11 +22,19 @@
 
 namespace ccbox::test {
 
-inline const passwd& nobody_account() {
-    static const passwd* nobody = ::getpwnam("nobody");
-    if (!nobody)
-        std::abort();
-    return *nobody;
+struct Account {
+    uid_t pw_uid;
+    gid_t pw_gid;
+};
+// User nobody's ids, copied (getpwnam's result is overwritten by the next look-up).
+inline const Account& nobody_account() {
+    static const Account nobody = [] {
+        const passwd* p = ::getpwnam("nobody");
+        if (!p)
+            std::abort();
+        return Account{p->pw_uid, p->pw_gid};
+    }();
+    return nobody;
 }
 
 // ccboxd run directly (not as a daemon) by root with the group of user nobody, its socket 0660
@@ -104,7 +112,7 @@ private:
 inline int run_as_nobody(const std::vector<gid_t>& groups, const std::function<int()>& body) {
     const pid_t child = ::fork();
     if (child == 0) {
-        const passwd& nobody = nobody_account();
+        const Account& nobody = nobody_account();
         if (::setgroups(groups.size(), groups.data()) != 0 ||
             ::setresgid(nobody.pw_gid, nobody.pw_gid, nobody.pw_gid) != 0 ||
             ::setresuid(nobody.pw_uid, nobody.pw_uid, nobody.pw_uid) != 0)

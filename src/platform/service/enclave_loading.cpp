@@ -287,10 +287,7 @@ void Server::abandon_load(uint64_t id, const char* why) {
     if (it == loads_.end())
         return;
     PendingLoad& load = it->second;
-    if (load.pid > 0) {
-        ::kill(load.pid, SIGKILL);
-        ::waitpid(load.pid, nullptr, 0);
-    }
+    end_enclave_process(load.pid);
     close_fd(load.pidfd);
     close_fd(load.control);
     close_fd(load.arena_fd);

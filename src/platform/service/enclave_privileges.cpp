@@ -115,7 +115,8 @@ Result<void> drop_as_unprivileged(const std::string& state_dir) {
 }  // namespace
 
 Result<void> drop_enclave_privileges(const EnclaveCredentials& credentials, const std::string& state_dir) {
-    if (has_capability(CAP_SETUID) && has_capability(CAP_SETGID))
+    // Another uid only when the platform can still kill the process afterwards (CAP_KILL).
+    if (has_capability(CAP_SETUID) && has_capability(CAP_SETGID) && has_capability(CAP_KILL))
         return drop_as_privileged(credentials, state_dir);
     return drop_as_unprivileged(state_dir);
 }

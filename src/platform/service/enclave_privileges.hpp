@@ -20,7 +20,8 @@ struct EnclaveCredentials {
     uint32_t gid = 0;
 };
 
-// With CAP_SETUID and CAP_SETGID (a root platform, or the system unit's ambient capabilities):
+// With CAP_SETUID, CAP_SETGID and CAP_KILL (a root platform, or the system unit's ambient
+// capabilities; without CAP_KILL the platform could not end a process of another uid):
 // private mount, IPC and network namespaces (with CAP_SYS_ADMIN), the state directory hidden
 // under an empty tmpfs, an empty capability bounding set (with CAP_SETPCAP), no supplementary
 // groups, and real, effective and saved uid and gid set to `credentials`, which leaves no

@@ -62,6 +62,18 @@ Server::~Server() {
         ::close(signal_fd_);
 }
 
+void end_enclave_process(pid_t pid) {
+    if (pid <= 0)
+        return;
+    if (::kill(pid, SIGKILL) != 0) {
+        platform_log("cannot end enclave process %d: %s", pid, std::strerror(errno));
+        (void)::waitpid(pid, nullptr, WNOHANG);
+        return;
+    }
+    while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
+}
+
 uint64_t Server::epc_capacity_pages() const { return options_.sku.epc_bytes / kPage; }
 
 bool Server::is_administrator(const Client& client) const { return client.uid == 0 || client.uid == ::geteuid(); }
@@ -361,8 +373,7 @@ void Server::destroy(uint64_t id, const char* why) {
     if (it == enclaves_.end())
         return;
     Enclave& e = it->second;
-    ::kill(e.pid, SIGKILL);
-    ::waitpid(e.pid, nullptr, 0);
+    end_enclave_process(e.pid);
     if (e.arena) {
         // Wake the host threads that wait on this enclave's doorbells: their calls now fail as
         // aborted. The arena's memfd is sealed against shrinking, so these writes cannot fault.

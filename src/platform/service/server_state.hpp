@@ -24,6 +24,10 @@ namespace ccbox {
 
 using Clock = std::chrono::steady_clock;
 
+// SIGKILL and reap an enclave process. It never blocks: a process the platform may not signal
+// (it lost CAP_KILL) is logged, not waited for.
+void end_enclave_process(pid_t pid);
+
 struct Enclave {
     uint64_t id = 0;
     int client = -1;          // the host connection that owns it
