@@ -52,3 +52,16 @@ int b_unseal(size_t size, int iterations)
     free(data);
     return r;
 }
+
+/* EGETKEY round trips: a seal key each (in the isolated backend, a request to the platform). */
+int b_egetkey(int iterations)
+{
+    ccbox_result_t r = CCBOX_OK;
+    for (int i = 0; i < iterations && r == CCBOX_OK; ++i) {
+        uint8_t *key = NULL, *info = NULL;
+        size_t key_size = 0, info_size = 0;
+        r = ccbox_get_seal_key_by_policy(CCBOX_SEAL_POLICY_UNIQUE, &key, &key_size, &info, &info_size);
+        ccbox_free_key(key, key_size, info, info_size);
+    }
+    return r;
+}
