@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <fstream>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <thread>
 
 namespace {
@@ -218,6 +220,41 @@ TEST(PlatformService, InstallAndUninstallRefuseNonRootAndMissingRecords) {
     auto r = ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "uninstall", "--state-dir", dir.path().string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("no installation recorded"), std::string::npos) << r.err;
+}
+
+// Hosts use the system platform when its socket exists and they may connect, else their own
+// platform; the environment still overrides.
+TEST(PlatformService, HostsUseTheSystemPlatformWhenTheyMayConnect) {
+    if (fs::exists(ccbox::kSystemRunDir))
+        GTEST_SKIP() << ccbox::kSystemRunDir << " exists: a system platform is installed on this machine";
+    const gid_t group = 4242;  // the platform's group: not nobody's own
+    ASSERT_TRUE(fs::create_directory(ccbox::kSystemRunDir));
+    ::chmod(ccbox::kSystemRunDir, 0755);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strcpy(addr.sun_path, ccbox::kSystemSocket);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::chown(ccbox::kSystemSocket, 0, group), 0);
+    ASSERT_EQ(::chmod(ccbox::kSystemSocket, 0660), 0);
+    auto system_chosen = [] {
+        ::unsetenv("CCBOX_STATE_DIR");
+        ::unsetenv("CCBOX_PLATFORM_SOCKET");
+        const ccbox::PlatformPaths p = ccbox::client_platform_paths();
+        if (!p.system || p.socket != ccbox::kSystemSocket)
+            return 1;
+        ::setenv("CCBOX_STATE_DIR", "/tmp/elsewhere", 1);
+        return ccbox::client_platform_paths().system ? 2 : 0;
+    };
+    auto own_chosen = [] {
+        ::unsetenv("CCBOX_STATE_DIR");
+        ::unsetenv("CCBOX_PLATFORM_SOCKET");
+        return ccbox::client_platform_paths().system ? 1 : 0;
+    };
+    EXPECT_EQ(run_as_nobody({group}, system_chosen), 0) << "a member of the platform's group uses it";
+    EXPECT_EQ(run_as_nobody({}, own_chosen), 0) << "anyone else falls back to an own platform";
+    ::close(fd);
+    fs::remove_all(ccbox::kSystemRunDir);
 }
 
 // ---------------------------------------------------------------- responsiveness

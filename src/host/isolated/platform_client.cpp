@@ -100,10 +100,13 @@ Result<int> connect_platform(const PlatformPaths& paths, bool start_if_missing,
     auto fd = try_connect(paths.socket, &error);
     if (fd.ok() || !start_if_missing || (error != ENOENT && error != ECONNREFUSED))
         return fd;
-    CCBOX_TRY(start_platform(paths, start_arguments));
-    for (int attempt = 0; attempt < 100; ++attempt) {
+    // Start it, and start it again while it does not answer: a platform that still held the
+    // state directory when this one started ("already running") may have been on its way out.
+    for (int attempt = 0; attempt < 250; ++attempt) {
+        if (attempt % 50 == 0)
+            CCBOX_TRY(start_platform(paths, start_arguments));
         fd = try_connect(paths.socket, &error);
-        if (fd.ok())
+        if (fd.ok() || (error != ENOENT && error != ECONNREFUSED))
             return fd;
         ::usleep(20000);
     }
