@@ -112,6 +112,7 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
         (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
         job->result = take_in_image(image_fd, name, options);
         ::close(image_fd);
+        job->ready.store(true, std::memory_order_release);
         const uint64_t one = 1;
         (void)!::write(job->event, &one, sizeof one);
     }).detach();
@@ -121,7 +122,8 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
 void Server::intake_finished(uint64_t id) {
     PendingLoad& load = loads_.at(id);
     uint64_t count;
-    if (::read(load.job->event, &count, sizeof count) != sizeof count || !load.job->result)
+    if (::read(load.job->event, &count, sizeof count) != sizeof count ||
+        !load.job->ready.load(std::memory_order_acquire))
         return;
     Result<ImageIntake> taken = std::move(*load.job->result);
     load.job->result.reset();

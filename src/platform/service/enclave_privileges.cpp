@@ -70,13 +70,13 @@ Result<void> hide_state_dir(const std::string& state_dir) {
 }
 
 Result<void> drop_as_privileged(const EnclaveCredentials& c, const std::string& state_dir) {
-    if (has_capability(CAP_SYS_ADMIN)) {
-        if (::unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0)
-            return failed("unshare");
-        CCBOX_TRY(hide_state_dir(state_dir));
-    } else {
+    if (!has_capability(CAP_SYS_ADMIN))
         note("no CAP_SYS_ADMIN: no private mount, IPC and network namespaces");
-    }
+    else if (::unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0)
+        note(std::string("no private mount, IPC and network namespaces (unshare: ") + std::strerror(errno) + ")");
+    else if (auto hidden = hide_state_dir(state_dir); !hidden.ok())
+        note(hidden.error().message() + ": the state directory stays visible (its permissions still refuse the "
+             "enclave's uid)");
     CCBOX_TRY(drop_bounding_set());
     if (::setgroups(0, nullptr) != 0)
         return failed("setgroups");

@@ -11,6 +11,7 @@
 #include "platform/service/server.hpp"
 #include "platform/service/wire.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -49,6 +50,7 @@ struct Enclave {
 // readable when `result` is set. Shared with that thread, which may outlive the load.
 struct IntakeJob {
     int event = -1;
+    std::atomic<bool> ready{false};  // `result` is set (release by the thread, acquire by the loop)
     std::optional<Result<ImageIntake>> result;
     IntakeJob();
     ~IntakeJob();  // closes the event and an unclaimed copy
