@@ -4,6 +4,7 @@
 // images, and hosts that leave half-way through a load. The platform must survive all of them,
 // answer only for what it measured itself, and leave nothing behind.
 #include "raw_host.hpp"
+#include "support/hex.hpp"
 
 #include <atomic>
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/mman.h>
@@ -331,6 +333,264 @@ TEST(HostileHost, NothingAHostDoesToItsArenaFaultsThePlatform) {
     EXPECT_NE(text.out.find("enclaves  1\n"), std::string::npos) << text.out;
     EXPECT_EQ(ccbox_terminate_enclave(mine), CCBOX_OK);
     EXPECT_TRUE(platform.running()) << "the platform " << platform.how_it_ended() << "\n" << platform.log();
+}
+
+// ---------------------------------------------------------------- the image-swap attack
+
+// Acceptance 4: while enclaves are created from it, the image file is rewritten in place
+// between a small image and one that needs eight times the platform's EPC. Every creation
+// either runs as exactly one of the two images, booked for exactly that image's pages, or fails
+// cleanly; status, polled all along, never shows more free (or used) EPC than there is; and
+// everything is given back after each enclave.
+TEST(HostileHost, RewritingTheImageDuringCreationNeverCheatsTheEpcAccounting) {
+    ChildPlatform platform({"--epc", "64MiB"});
+    ASSERT_TRUE(platform.ready()) << platform.log();
+    const std::string small_path = image("runtime_enclave.signed");
+    const std::string big_path = ccbox::test::built_file("isolation/runtime_enclave.512mib.signed");
+    const Inspected small = inspect(small_path), big = inspect(big_path);
+    const uint64_t capacity = 64ull << 20;
+    ASSERT_LT(small.epc_pages * kPage, capacity);
+    ASSERT_GT(big.epc_pages * kPage, 8 * capacity) << "the big image cannot fit";
+    ASSERT_NE(small.mrenclave, big.mrenclave);
+    const auto small_bytes = ccbox::test::read_bytes(small_path), big_bytes = ccbox::test::read_bytes(big_path);
+    ASSERT_EQ(small_bytes.size(), big_bytes.size()) << "same ELF, other properties and SIGSTRUCT";
+    const std::string swapped = (platform.dir() / "swapped.signed").string();
+    ccbox::test::write_bytes(swapped, small_bytes);
+
+    // Status, from another client all along.
+    std::atomic<bool> done{false};
+    std::atomic<int> polls{0};
+    std::vector<std::string> violations;
+    std::thread poller([&] {
+        while (!done) {
+            if (auto s = platform.status()) {
+                ++polls;
+                const uint64_t cap = (*s)["epc_capacity_bytes"], used = (*s)["epc_used_bytes"],
+                               free = (*s)["epc_free_bytes"];
+                if (cap != capacity || used > cap || free > cap || used + free != cap)
+                    violations.push_back(s->dump());
+            }
+            ::usleep(200);
+        }
+    });
+
+    std::map<std::string, int> outcomes;
+    // A failure the image explains: never the enclave process disagreeing with what the
+    // platform measured, nor the platform failing.
+    const auto failed_cleanly = [&](ccbox_result_t r, const std::string& error) {
+        ++outcomes[ccbox_result_str(r)];
+        EXPECT_TRUE(r == CCBOX_OUT_OF_EPC || r == CCBOX_INVALID_IMAGE || r == CCBOX_READ_FAILED ||
+                    r == CCBOX_IO_ERROR || r == CCBOX_INVALID_SIGSTRUCT || r == CCBOX_INVALID_SIGNATURE ||
+                    r == CCBOX_NOT_SIGNED || r == CCBOX_INVALID_CONFIG || r == CCBOX_MEASUREMENT_MISMATCH)
+            << ccbox_result_str(r) << ": " << error;
+        EXPECT_EQ(error.find("enclave process"), std::string::npos) << error;
+        if (r == CCBOX_OUT_OF_EPC) {
+            EXPECT_NE(error.find(std::to_string(big.epc_pages) + " EPC pages"), std::string::npos) << error;
+        }
+    };
+    // An enclave that was made runs as one of the two images, booked for exactly its pages.
+    const auto booked_as_measured = [&](const std::string& mrenclave) {
+        EXPECT_TRUE(mrenclave == small.mrenclave || mrenclave == big.mrenclave) << mrenclave;
+        const Inspected& as = mrenclave == small.mrenclave ? small : big;
+        ++outcomes[mrenclave == small.mrenclave ? "made as the small image" : "made as the big image"];
+        auto status = platform.status();
+        ASSERT_TRUE(status);
+        EXPECT_EQ((*status)["epc_used_bytes"].get<uint64_t>(), as.epc_pages * kPage) << status->dump();
+        ASSERT_EQ((*status)["enclaves"].size(), 1u);
+        EXPECT_EQ((*status)["enclaves"][0]["epc_pages"].get<uint64_t>(), as.epc_pages);
+        EXPECT_EQ((*status)["enclaves"][0]["mrenclave"], mrenclave);
+    };
+    {
+        ImageSwapper swapper(swapped, big_bytes, small_bytes);
+        for (int attempt = 0; attempt < 30; ++attempt) {
+            swapper.await_switch();  // (a failed creation is quick: spread them over the rewrites)
+            if (attempt % 2 == 0) {  // through the host library, which reads the file too
+                ccbox_enclave_t* e = nullptr;
+                const ccbox_result_t r = create(swapped, platform.setting(), &e);
+                if (r != CCBOX_OK) {
+                    EXPECT_EQ(e, nullptr);
+                    failed_cleanly(r, ccbox_get_last_error());
+                    continue;
+                }
+                ccbox_enclave_identity_t id;
+                ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
+                booked_as_measured(ccbox::to_hex(std::span<const uint8_t>(id.mrenclave, 32)));
+                int sum = 0;
+                EXPECT_EQ(rt_add(e, &sum, 20, 22), CCBOX_OK);
+                EXPECT_EQ(sum, 42) << "the enclave runs";
+                EXPECT_EQ(ccbox_terminate_enclave(e), CCBOX_OK);
+                EXPECT_EQ((*platform.status())["epc_used_bytes"], 0u) << "terminate gives its EPC back";
+                continue;
+            }
+            // A raw host: the platform's read is the only one.
+            HostArena arena(small.tcs_count, kArenaSeals);
+            const int fd = ::open(swapped.c_str(), O_RDONLY | O_CLOEXEC);
+            const int connection = connect_with_timeout(platform.socket(), 30);
+            ASSERT_TRUE(
+                send_create(connection, fd, arena.fd, reinterpret_cast<uintptr_t>(arena.mapping), arena.size).ok());
+            ::close(fd);
+            auto reply = receive_within(connection, 30);
+            ASSERT_TRUE(reply.ok()) << reply.error().message();
+            protocol::Reader r(reply->payload);
+            wire::CreatedReply created{};
+            if (reply->type == protocol::Type::kError) {
+                const Error e = protocol::error_from(*reply);
+                failed_cleanly(e.code(), e.message());
+            } else {
+                EXPECT_EQ(reply->type, protocol::Type::kEnclaveCreated);
+                EXPECT_TRUE(r.get(&created) && r.at_end());
+                booked_as_measured(ccbox::to_hex(std::span<const uint8_t>(created.loaded.mrenclave, 32)));
+            }
+            reply->close_fds();
+            ::close(connection);
+            std::string last;
+            EXPECT_TRUE(settles(platform, 0, 0, &last)) << "its host left: " << last;
+        }
+        swapper.stop();
+        std::string summary;
+        for (const auto& [what, count] : outcomes)
+            summary += " " + what + ": " + std::to_string(count) + ";";
+        std::printf("30 creations during %lu rewrites, %d status polls:%s\n", swapper.switches(), polls.load(),
+                    summary.c_str());
+    }
+    done = true;
+    poller.join();
+    EXPECT_GT(polls.load(), 0);
+    EXPECT_TRUE(violations.empty()) << violations.size() << " impossible status replies, first " << violations[0];
+    std::string last;
+    EXPECT_TRUE(settles(platform, 0, 0, &last)) << last;
+
+    // At rest, each image does what it must: the small one runs, the big one does not fit.
+    ccbox_enclave_t* e = nullptr;
+    ccbox::test::write_bytes(swapped, big_bytes);
+    EXPECT_EQ(create(swapped, platform.setting(), &e), CCBOX_OUT_OF_EPC);
+    ccbox::test::write_bytes(swapped, small_bytes);
+    ASSERT_EQ(create(swapped, platform.setting(), &e), CCBOX_OK) << ccbox_get_last_error();
+    EXPECT_EQ((*platform.status())["epc_used_bytes"].get<uint64_t>(), small.epc_pages * kPage);
+    ccbox_terminate_enclave(e);
+    EXPECT_TRUE(platform.running()) << platform.how_it_ended();
+}
+
+// ---------------------------------------------------------------- a forged identity reply
+
+// Acceptance 5: the enclave processes of a platform started with CCBOX_TEST_FORGE_IDENTITY
+// report an MRENCLAVE one bit off the one they loaded. The platform compares their report with
+// its own measurement and refuses every such enclave, leaving no process and no EPC booked;
+// the same image on a platform without the hook runs.
+TEST(HostileHost, AnEnclaveProcessThatReportsAnotherIdentityIsRefused) {
+    ChildPlatform forged({"--sku", "DC2s_v2"}, 0, {"CCBOX_TEST_FORGE_IDENTITY=1"});
+    ASSERT_TRUE(forged.ready()) << forged.log();
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        ccbox_enclave_t* e = nullptr;
+        EXPECT_EQ(create(image("runtime_enclave.signed"), forged.setting(), &e), CCBOX_MEASUREMENT_MISMATCH);
+        EXPECT_EQ(e, nullptr);
+        EXPECT_NE(std::string(ccbox_get_last_error()).find("differs from the platform's own measurement"),
+                  std::string::npos)
+            << ccbox_get_last_error();
+        EXPECT_EQ(forged.children(), std::vector<pid_t>{}) << "no enclave process is left";
+        auto status = forged.status();
+        ASSERT_TRUE(status) << "the platform keeps serving";
+        EXPECT_EQ((*status)["epc_used_bytes"], 0u);
+        EXPECT_EQ((*status)["loading"], 0u);
+        EXPECT_EQ((*status)["enclaves"].size(), 0u);
+    }
+    EXPECT_NE(forged.log().find("refusing"), std::string::npos) << forged.log();
+    EXPECT_TRUE(forged.running()) << forged.how_it_ended();
+
+    ChildPlatform honest({"--sku", "DC2s_v2"});
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), honest.setting(), &e), CCBOX_OK) << ccbox_get_last_error();
+    ccbox_enclave_identity_t id;
+    ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
+    EXPECT_EQ(ccbox::to_hex(std::span<const uint8_t>(id.mrenclave, 32)), inspect(image("runtime_enclave.signed")).mrenclave);
+    ccbox_terminate_enclave(e);
+}
+
+// ---------------------------------------------------------------- descriptors and departures
+
+// Image descriptors that are not regular files (a pipe whose writer stays, a socket, a
+// character device, a directory) or cannot be read (O_PATH) are refused at once with an
+// error that says so, while another client's status is answered; nothing is left behind.
+TEST(HostileHost, ImageDescriptorsThatAreNotFilesAreRefusedAtOnce) {
+    ChildPlatform platform({"--sku", "DC2s_v2"});
+    ASSERT_TRUE(platform.ready()) << platform.log();
+    const Inspected small = inspect(image("runtime_enclave.signed"));
+    HostArena arena(small.tcs_count, kArenaSeals);
+    int pipe_fds[2], pair[2];
+    ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
+    const auto head = ccbox::test::read_bytes(image("runtime_enclave.signed"));
+    ASSERT_EQ(::write(pipe_fds[1], head.data(), 4096), 4096) << "a start of an image, and no end";
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), 0);
+    const int zero = ::open("/dev/zero", O_RDONLY | O_CLOEXEC);
+    const int directory = ::open(platform.dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int path_only = ::open(image("runtime_enclave.signed").c_str(), O_PATH | O_CLOEXEC);
+    const struct {
+        const char* what;
+        int fd;
+        ccbox_result_t code;
+        const char* expected;
+    } cases[] = {
+        {"a pipe", pipe_fds[0], CCBOX_INVALID_IMAGE, "the enclave image must be a regular file"},
+        {"a socket", pair[0], CCBOX_INVALID_IMAGE, "the enclave image must be a regular file"},
+        {"/dev/zero", zero, CCBOX_INVALID_IMAGE, "the enclave image must be a regular file"},
+        {"a directory", directory, CCBOX_INVALID_IMAGE, "the enclave image must be a regular file"},
+        {"an O_PATH descriptor", path_only, CCBOX_READ_FAILED, "cannot read the image"},
+    };
+    for (const auto& c : cases) {
+        ASSERT_GE(c.fd, 0) << c.what;
+        const int connection = connect_with_timeout(platform.socket(), 10);
+        ASSERT_TRUE(send_create(connection, c.fd, arena.fd, reinterpret_cast<uintptr_t>(arena.mapping), arena.size,
+                                c.what)
+                        .ok());
+        EXPECT_TRUE(platform.status()) << c.what << ": another client is served meanwhile";
+        auto reply = receive_within(connection, 10);
+        ASSERT_TRUE(reply.ok()) << c.what << ": no answer: " << reply.error().message();
+        ASSERT_EQ(reply->type, protocol::Type::kError) << c.what;
+        const Error e = protocol::error_from(*reply);
+        EXPECT_EQ(e.code(), c.code) << c.what << ": " << e.message();
+        EXPECT_EQ(e.message().rfind(std::string(c.what) + ": " + c.expected, 0), 0u) << e.message();
+        ::close(connection);
+    }
+    std::string last;
+    EXPECT_TRUE(settles(platform, 0, 0, &last)) << last;
+    for (int fd : {pipe_fds[0], pipe_fds[1], pair[0], pair[1], zero, directory, path_only})
+        ::close(fd);
+}
+
+// A host that sends a create request and goes away at any point of the load (while the platform
+// reads the image, while the enclave process loads, or just as the enclave is made) leaves no
+// enclave process and no EPC booked, and the platform goes on.
+TEST(HostileHost, AHostThatLeavesMidLoadLeavesNothingBehind) {
+    ChildPlatform platform({"--sku", "DC2s_v2"});
+    ASSERT_TRUE(platform.ready()) << platform.log();
+    const Inspected small = inspect(image("runtime_enclave.signed"));
+    int during_process_load = 0;
+    // Leave after 0..about 10 ms, and once as soon as the enclave process exists.
+    const int delays_us[] = {0, 0, 100, 300, 1000, 2000, 4000, 7000, 10000, -1};
+    for (int delay : delays_us) {
+        HostArena arena(small.tcs_count, kArenaSeals);
+        const int image_fd = ::open(image("runtime_enclave.signed").c_str(), O_RDONLY | O_CLOEXEC);
+        const int connection = connect_with_timeout(platform.socket(), 10);
+        ASSERT_GE(connection, 0);
+        ASSERT_TRUE(
+            send_create(connection, image_fd, arena.fd, reinterpret_cast<uintptr_t>(arena.mapping), arena.size).ok());
+        ::close(image_fd);
+        if (delay < 0) {
+            for (int i = 0; i < 20000 && platform.children().empty(); ++i)
+                ::usleep(50);
+            during_process_load += platform.children().empty() ? 0 : 1;
+        } else {
+            ::usleep(static_cast<useconds_t>(delay));
+        }
+        ::close(connection);
+        std::string last;
+        EXPECT_TRUE(settles(platform, 0, 0, &last)) << "left after " << delay << " us: " << last;
+    }
+    std::printf("left once while the enclave process existed: %d\n", during_process_load);
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), platform.setting(), &e), CCBOX_OK) << ccbox_get_last_error();
+    ccbox_terminate_enclave(e);
+    EXPECT_TRUE(platform.running()) << platform.how_it_ended();
 }
 
 }  // namespace

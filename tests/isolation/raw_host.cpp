@@ -1,5 +1,6 @@
 #include "raw_host.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -182,6 +183,38 @@ int connect_with_timeout(const std::string& socket, int seconds) {
         ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     }
     return fd;
+}
+
+ImageSwapper::ImageSwapper(const std::string& path, std::vector<uint8_t> a, std::vector<uint8_t> b)
+    : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), images_{std::move(a), std::move(b)},
+      thread_([this] { run(); }) {}
+
+void ImageSwapper::stop() {
+    stopping_ = true;
+    if (thread_.joinable())
+        thread_.join();
+    if (fd_ >= 0)
+        ::close(fd_);
+    fd_ = -1;
+}
+
+void ImageSwapper::await_switch() {
+    for (int i = 0; i < 10000 && switches_ == seen_ && !stopping_; ++i)
+        ::usleep(1000);
+    seen_ = switches_;
+}
+
+void ImageSwapper::run() {
+    constexpr size_t kChunk = 64 << 10;
+    for (unsigned long n = 0; !stopping_; ++n) {
+        const std::vector<uint8_t>& image = images_[n % 2];
+        if (n % 4 == 3)
+            (void)!::ftruncate(fd_, 0);
+        for (size_t at = 0; at < image.size() && !stopping_; at += kChunk)
+            (void)!::pwrite(fd_, image.data() + at, std::min(kChunk, image.size() - at), static_cast<off_t>(at));
+        ++switches_;
+        ::usleep(static_cast<useconds_t>(500 * (1 + n % 7)));
+    }
 }
 
 Inspected inspect(const std::string& image_path) {

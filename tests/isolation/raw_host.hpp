@@ -12,10 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <thread>
 #include <vector>
 
 namespace ccbox::test::isolation {
@@ -77,6 +79,30 @@ Result<void> send_create(int connection, int image_fd, int arena_fd, uint64_t ar
 Result<protocol::Message> receive_within(int connection, int seconds);
 // A connection to `socket` whose receives give up after `seconds`.
 int connect_with_timeout(const std::string& socket, int seconds);
+
+// Rewrites `path` in place (same inode) until stopped, alternating between two images of the
+// same size: each is written whole (in pieces) and left for a moment, and every fourth switch
+// first truncates the file to nothing, so readers see either image, or a torn or short file.
+class ImageSwapper {
+public:
+    ImageSwapper(const std::string& path, std::vector<uint8_t> a, std::vector<uint8_t> b);
+    ~ImageSwapper() { stop(); }
+    ImageSwapper(const ImageSwapper&) = delete;
+    ImageSwapper& operator=(const ImageSwapper&) = delete;
+    void stop();
+    unsigned long switches() const { return switches_; }
+    // Waits (at most 10 s) until the file has changed since the last call.
+    void await_switch();
+
+private:
+    void run();
+    int fd_;
+    std::vector<uint8_t> images_[2];
+    std::atomic<bool> stopping_{false};
+    std::atomic<unsigned long> switches_{0};
+    unsigned long seen_ = 0;
+    std::thread thread_;
+};
 
 // What `ccbox inspect --json` computes offline about an image.
 struct Inspected {
