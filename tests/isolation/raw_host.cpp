@@ -131,6 +131,19 @@ std::optional<nlohmann::json> ChildPlatform::status() const {
     return nlohmann::json::parse(std::string(reply->payload.begin(), reply->payload.end()), nullptr, false);
 }
 
+bool ChildPlatform::settles(size_t keep, uint64_t epc_bytes, std::string* last) {
+    for (int i = 0; i < 500 && running(); ++i) {
+        if (auto s = status()) {
+            *last = s->dump();
+            if ((*s)["loading"] == 0 && (*s)["enclaves"].size() == keep && (*s)["epc_used_bytes"] == epc_bytes &&
+                children().size() == keep)
+                return true;
+        }
+        ::usleep(10000);
+    }
+    return false;
+}
+
 HostArena::HostArena(uint32_t tcs_count, int seals, size_t bytes) : size(bytes) {
     fd = ::memfd_create("ccbox-arena", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(size)) != 0)

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <fcntl.h>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@
 #include <vector>
 
 namespace ccbox::test::isolation {
+
+inline constexpr uint64_t kPage = 4096;
+// The seals the platform requires on an arena memfd.
+inline constexpr int kArenaSeals = F_SEAL_SHRINK | F_SEAL_GROW;
 
 // ccboxd in the foreground as a child of the test, root with group `gid`: its state directory
 // private (0700), its socket outside it, mode 0660, in a directory anyone may traverse (like
@@ -48,6 +53,10 @@ public:
     std::string log() const;
     // A status request on a connection of its own (as this process, root: an administrator).
     std::optional<nlohmann::json> status() const;
+    // Waits (at most 5 s) until the platform has nothing left but `keep` enclaves (the test's
+    // own): no load under way, no other enclave or enclave process, exactly `epc_bytes` booked.
+    // `last` gets the last status seen.
+    bool settles(size_t keep, uint64_t epc_bytes, std::string* last);
 
 private:
     TempDir dir_;
