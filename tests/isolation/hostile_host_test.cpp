@@ -234,6 +234,47 @@ TEST(HostileHost, ArenasThatCouldChangeUnderThePlatformAreRefused) {
     EXPECT_TRUE(platform.settles(0, 0, &last)) << "its host left: " << last;
 }
 
+// The arena's address is the host's word too: the enclave process maps the arena there only
+// where nothing of its own is (MAP_FIXED_NOREPLACE) and user space allows, so an address that is
+// unaligned, null, in the kernel's half or wrapping around fails the load cleanly, and a
+// well-placed arena still works afterwards.
+TEST(HostileHost, ArenaAddressesTheEnclaveProcessCannotUseFailCleanly) {
+    ChildPlatform platform({"--sku", "DC2s_v2"});
+    ASSERT_TRUE(platform.ready()) << platform.log();
+    const Inspected small = inspect(image("runtime_enclave.signed"));
+    HostArena arena(small.tcs_count, kArenaSeals);
+    const uint64_t base = reinterpret_cast<uintptr_t>(arena.mapping);
+    const std::pair<const char*, uint64_t> addresses[] = {
+        {"unaligned", base + 1},
+        {"null", 0},
+        {"in the kernel's half", 0xffff800000000000ull},
+        {"wrapping around", (~uint64_t(0) - arena.size / 2) & ~(kPage - 1)},
+        {"the vsyscall page", 0xffffffffff600000ull},
+    };
+    for (const auto& [what, address] : addresses) {
+        const int connection = connect_with_timeout(platform.socket(), 30);
+        const int fd = ::open(image("runtime_enclave.signed").c_str(), O_RDONLY | O_CLOEXEC);
+        ASSERT_TRUE(send_create(connection, fd, arena.fd, address, arena.size).ok());
+        ::close(fd);
+        auto reply = receive_within(connection, 30);
+        ASSERT_TRUE(reply.ok()) << what << ": " << reply.error().message();
+        EXPECT_EQ(reply->type, protocol::Type::kError) << what << ": the load fails";
+        if (reply->type == protocol::Type::kError) {
+            const Error e = protocol::error_from(*reply);
+            EXPECT_NE(e.message().find("cannot map the arena at the host's address"), std::string::npos)
+                << what << ": " << e.message();
+        }
+        reply->close_fds();
+        ::close(connection);
+        std::string last;
+        EXPECT_TRUE(platform.settles(0, 0, &last)) << what << ": " << last;
+    }
+    ccbox_enclave_t* e = nullptr;
+    ASSERT_EQ(create(image("runtime_enclave.signed"), platform.setting(), &e), CCBOX_OK) << ccbox_get_last_error();
+    ccbox_terminate_enclave(e);
+    EXPECT_TRUE(platform.running()) << platform.how_it_ended();
+}
+
 struct TamperReport {
     ccbox_result_t created = CCBOX_FAILURE;
     int enclave_pid = 0;

@@ -132,7 +132,7 @@ std::optional<nlohmann::json> ChildPlatform::status() const {
 }
 
 bool ChildPlatform::settles(size_t keep, uint64_t epc_bytes, std::string* last) {
-    for (int i = 0; i < 500 && running(); ++i) {
+    for (int i = 0; i < 1000 && running(); ++i) {
         if (auto s = status()) {
             *last = s->dump();
             if ((*s)["loading"] == 0 && (*s)["enclaves"].size() == keep && (*s)["epc_used_bytes"] == epc_bytes &&

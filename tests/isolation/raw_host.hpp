@@ -53,7 +53,7 @@ public:
     std::string log() const;
     // A status request on a connection of its own (as this process, root: an administrator).
     std::optional<nlohmann::json> status() const;
-    // Waits (at most 5 s) until the platform has nothing left but `keep` enclaves (the test's
+    // Waits (at most 10 s) until the platform has nothing left but `keep` enclaves (the test's
     // own): no load under way, no other enclave or enclave process, exactly `epc_bytes` booked.
     // `last` gets the last status seen.
     bool settles(size_t keep, uint64_t epc_bytes, std::string* last);
