@@ -12,11 +12,13 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -30,8 +32,8 @@ constexpr uint64_t kPage = 4096;
 constexpr int kRequiredArenaSeals = F_SEAL_SHRINK | F_SEAL_GROW;
 
 // The arena is the host's memfd, and the platform writes to it when the enclave dies: it must
-// be sealed so that no client can shrink it under the platform's mapping (SIGBUS), and be
-// exactly the size the request names.
+// be a shmem memfd sealed so that no client can shrink it under the platform's mapping
+// (SIGBUS), and be exactly the size the request names.
 Result<void> check_arena(int fd, const wire::LoadRequest& request) {
     const int seals = ::fcntl(fd, F_GET_SEALS);
     if (seals < 0)
@@ -39,6 +41,12 @@ Result<void> check_arena(int fd, const wire::LoadRequest& request) {
                                                   std::string(std::strerror(errno)) + ")");
     if ((seals & kRequiredArenaSeals) != kRequiredArenaSeals)
         return Error(CCBOX_INVALID_PARAMETER, "the arena memfd must be sealed with F_SEAL_SHRINK and F_SEAL_GROW");
+    // A hugetlbfs memfd takes the same seals, but its host can punch a hole in it and exhaust
+    // the huge page pool, and the platform's next write there is a SIGBUS all the same. Only
+    // shmem refills a punched page on demand.
+    struct statfs fs {};
+    if (::fstatfs(fd, &fs) != 0 || fs.f_type != TMPFS_MAGIC)
+        return Error(CCBOX_INVALID_PARAMETER, "the arena must be an ordinary memfd (memfd_create without MFD_HUGETLB)");
     struct stat st {};
     if (::fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) != request.arena_size ||
         request.arena_size < arena::kHeapOffset)
