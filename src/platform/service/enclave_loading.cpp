@@ -8,6 +8,7 @@
 
 #include "common/arena_abi.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -30,6 +31,11 @@ namespace {
 constexpr auto kLoadTimeout = std::chrono::seconds(120);
 constexpr uint64_t kPage = 4096;
 constexpr int kRequiredArenaSeals = F_SEAL_SHRINK | F_SEAL_GROW;
+// What loads may hold at once: the platform copies each image twice for a moment (its own
+// copy and the sealed memfd), so no client may make it hold more than this.
+constexpr size_t kMaxLoadsPerUid = 4;
+constexpr size_t kMaxLoads = 32;
+constexpr uint64_t kMaxIntakeBytes = uint64_t(4) << 30;
 
 // The arena is the host's memfd, and the platform writes to it when the enclave dies: it must
 // be a shmem memfd sealed so that no client can shrink it under the platform's mapping
@@ -92,7 +98,22 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
         (request.flags & ~wire::kLoadDebug) != 0)
         return Error(CCBOX_PROTOCOL_ERROR, "malformed create request");
     request.image_name[sizeof request.image_name - 1] = '\0';
+    for (char& c : request.image_name)  // it goes into the log: one line per message
+        if (c && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f))
+            c = '?';
     CCBOX_TRY(check_arena(m.fds[1], request));
+    const uid_t uid = clients_.at(client).uid;
+    size_t of_uid = 0;
+    for (const auto& [id, load] : loads_)
+        of_uid += load.owner_uid == uid;
+    if (of_uid >= kMaxLoadsPerUid || loads_.size() >= kMaxLoads)
+        return Error(CCBOX_BUSY, "too many enclave creations under way (at most " + std::to_string(kMaxLoadsPerUid) +
+                                     " per user, " + std::to_string(kMaxLoads) + " in all); try again when one ends");
+    struct stat st {};
+    const uint64_t bytes = ::fstat(m.fds[0], &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+    if (bytes > kMaxIntakeBytes - std::min(intake_bytes_, kMaxIntakeBytes))
+        return Error(CCBOX_BUSY, "the platform is taking in too many image bytes at once; try again when a creation "
+                                 "ends");
 
     auto job = std::make_shared<IntakeJob>();
     const int image_fd = ::fcntl(m.fds[0], F_DUPFD_CLOEXEC, 0);
@@ -106,7 +127,9 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
     PendingLoad& load = loads_[next_id_];
     load.id = next_id_++;
     load.client = client;
-    load.owner_uid = clients_.at(client).uid;
+    load.owner_uid = uid;
+    load.intake_bytes = bytes;
+    intake_bytes_ += bytes;
     load.request = request;
     load.arena_fd = arena_fd;
     load.job = job;
@@ -307,6 +330,7 @@ void Server::abandon_load(uint64_t id, const char* why) {
     if (load.intake)
         close_fd(load.intake->memfd);
     epc_reserved_pages_ -= load.reserved_pages;
+    intake_bytes_ -= load.intake_bytes;
     if (load.id_slot)
         id_slots_.erase(*load.id_slot);
     if (why)

@@ -22,7 +22,7 @@ struct ImageIntake {
     uint32_t tcs_count = 0;
 };
 
-// Reads `fd` (a regular file of at most kMaxEnclaveSize bytes; `name` names it in messages),
+// Reads `fd` (a regular file of at most 2 GiB; `name` names it in messages),
 // makes the sealed copy and computes its layout and identity for a launch with `options`.
 // Can take long (the image is measured): the platform runs it off its serving thread.
 Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOptions& options);

@@ -70,6 +70,7 @@ struct PendingLoad {
     std::shared_ptr<IntakeJob> job;
     std::optional<ImageIntake> intake;
     uint64_t reserved_pages = 0;  // EPC booked for it from the intake on
+    uint64_t intake_bytes = 0;    // the image's size, counted against the intake budget
     std::optional<uint32_t> id_slot;
     pid_t pid = -1;
     int pidfd = -1;
@@ -136,6 +137,7 @@ private:
     uint64_t next_id_ = 1;
     uint64_t epc_committed_pages_ = 0;
     uint64_t epc_reserved_pages_ = 0;
+    uint64_t intake_bytes_ = 0;  // image bytes the loads under way hold
 };
 
 }  // namespace ccbox
