@@ -54,7 +54,7 @@ enum : uint32_t { kCheckState, kAdd, kHoldAndCheck, kDuringConstructor, kNest, k
 struct ConstructorProbe {
     bool enabled = false;
     bool ran = false;
-    Ring other_tcs_public, other_tcs_check, other_tcs_init, other_tcs_terminate;
+    Ring other_tcs_public, other_tcs_check, other_tcs_init, other_tcs_terminate, same_tcs_init, same_tcs_terminate;
     ccbox_result_t same_tcs_allowed = CCBOX_FAILURE, same_tcs_public = CCBOX_FAILURE;
     int stage_seen = -1;
 };
@@ -86,6 +86,8 @@ extern "C" void host_in_constructor(uint64_t host_enclave) {
     g_probe.other_tcs_init = ring(e, 1, CCBOX_ECALL_INIT);
     g_probe.other_tcs_terminate = ring(e, 1, CCBOX_ECALL_TERMINATE);
     // On the constructor's own TCS: what its OCALL allow()s, and nothing else.
+    g_probe.same_tcs_init = ring(e, 0, CCBOX_ECALL_INIT);
+    g_probe.same_tcs_terminate = ring(e, 0, CCBOX_ECALL_TERMINATE);
     g_probe.same_tcs_allowed = lc_during_constructor(e, &g_probe.stage_seen);
     int sum = 0;
     g_probe.same_tcs_public = lc_add(e, &sum, 1, 1);
@@ -157,6 +159,8 @@ TEST_P(Lifecycle, EcallsDuringAConstructorsOcallAreRefused) {
     EXPECT_EQ(g_probe.same_tcs_allowed, CCBOX_OK) << ccbox_result_str(g_probe.same_tcs_allowed);
     EXPECT_EQ(g_probe.stage_seen, 1) << "the allowed ECALL ran inside the constructor's OCALL";
     EXPECT_EQ(g_probe.same_tcs_public, CCBOX_ECALL_NOT_ALLOWED);
+    EXPECT_EQ(g_probe.same_tcs_init.call, CCBOX_ECALL_NOT_ALLOWED);
+    EXPECT_EQ(g_probe.same_tcs_terminate.call, CCBOX_ECALL_NOT_ALLOWED);
 
     // Once ready, both TCSs serve ECALLs, and INIT is refused for good.
     Ring sum = ring(e, 1, kAdd, {40, 2});
@@ -341,6 +345,49 @@ TEST_P(Lifecycle, OnlyOneInitRunsAndNothingRunsBeforeIt) {
         EXPECT_EQ(ring(e, 1, CCBOX_ECALL_TERMINATE).call, CCBOX_OK);
         EXPECT_EQ(ccbox_terminate_enclave(e), CCBOX_OK);
     }
+}
+
+// TERMINATE racing with ECALLs on the other TCS: every ECALL that got in found the state
+// intact (TERMINATE waited for it to leave), and every one after TERMINATE was refused.
+TEST_P(Lifecycle, TerminateRacingWithEcallsNeverFreesStateInUse) {
+    Enclave e(GetParam());
+    ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
+    std::atomic<bool> terminated{false}, quiet{false};
+    std::atomic<int> ran{0};
+    int refused = 0, damaged = 0, other = 0;
+    std::thread caller([&] {
+        for (;;) {
+            const bool after = terminated.load();
+            if (quiet.load() && !after)
+                continue;  // let TERMINATE through, then make one more call
+            Ring r = ring(e, 0, kCheckState);
+            if (r.call == CCBOX_OK) {
+                ++ran;
+                damaged += r.value != 0;
+            } else if (r.call == CCBOX_ENCLAVE_TERMINATED) {
+                ++refused;
+            } else {
+                ++other;
+            }
+            if (after)
+                break;
+        }
+    });
+    while (ran.load() < 100) {  // TERMINATE starts while ECALLs keep coming
+    }
+    int busy = 0;
+    ccbox_result_t r;
+    while ((r = ring(e, 1, CCBOX_ECALL_TERMINATE).call) == CCBOX_BUSY)
+        if (++busy == 2000)
+            quiet.store(true);  // enough refusals seen: bound the test's length
+    terminated.store(true);
+    caller.join();
+    EXPECT_EQ(r, CCBOX_OK) << ccbox_result_str(r);
+    RecordProperty("ecalls_ran", ran.load());
+    RecordProperty("terminates_refused", busy);
+    EXPECT_EQ(damaged, 0) << ran.load() << " ECALLs ran, " << busy << " TERMINATEs refused";
+    EXPECT_EQ(other, 0);
+    EXPECT_GE(refused, 1) << "the call after TERMINATE";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Lifecycle, ::testing::ValuesIn(ccbox::test::backends_under_test()),
