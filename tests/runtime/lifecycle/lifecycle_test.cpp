@@ -60,6 +60,13 @@ struct ConstructorProbe {
 };
 ConstructorProbe g_probe;
 
+struct DestructorProbe {
+    ccbox_enclave_t* enclave = nullptr;  // set: try ECALLs from the destructor's OCALL
+    bool ran = false;
+    Ring same_tcs_allowed, same_tcs_public, other_tcs;
+};
+DestructorProbe g_destructor;
+
 std::mutex g_hold_mutex;
 std::condition_variable g_hold_cv;
 bool g_holding = false, g_release = false;
@@ -91,6 +98,16 @@ extern "C" void host_in_constructor(uint64_t host_enclave) {
     g_probe.same_tcs_allowed = lc_during_constructor(e, &g_probe.stage_seen);
     int sum = 0;
     g_probe.same_tcs_public = lc_add(e, &sum, 1, 1);
+}
+
+extern "C" void host_in_destructor(void) {
+    if (!g_destructor.enclave)
+        return;
+    g_destructor.ran = true;
+    // TERMINATE runs on TCS 1 in the test below.
+    g_destructor.same_tcs_allowed = ring(g_destructor.enclave, 1, kDuringConstructor);
+    g_destructor.same_tcs_public = ring(g_destructor.enclave, 1, kAdd, {1, 2});
+    g_destructor.other_tcs = ring(g_destructor.enclave, 0, kAdd, {1, 2});
 }
 
 extern "C" void host_hold(int) {
@@ -139,6 +156,7 @@ protected:
         g_probe = ConstructorProbe{};
         g_holding = g_release = false;
         g_nest = NestProbe{};
+        g_destructor = DestructorProbe{};
     }
 };
 
@@ -294,7 +312,7 @@ TEST_P(Lifecycle, RefusedCallsAreRefusedBeforeTheirInputIsCopied) {
 ccbox_enclave_t* uninitialised(Backend backend) {
     auto made = ccbox::host::create_enclave_uninitialised(
         ccbox::test::built_file("runtime/lifecycle_enclave.signed").c_str(), ccbox::test::create_flags(backend),
-        ccbox::test::platform_settings(), 1, lifecycle_test_ocall_function_table, 3);
+        ccbox::test::platform_settings(), 1, lifecycle_test_ocall_function_table, 4);  // the EDL's 4 OCALLs
     EXPECT_TRUE(made.ok()) << (made.ok() ? "" : made.error().message());
     return made.ok() ? made.value() : nullptr;
 }
@@ -388,6 +406,20 @@ TEST_P(Lifecycle, TerminateRacingWithEcallsNeverFreesStateInUse) {
     EXPECT_EQ(damaged, 0) << ran.load() << " ECALLs ran, " << busy << " TERMINATEs refused";
     EXPECT_EQ(other, 0);
     EXPECT_GE(refused, 1) << "the call after TERMINATE";
+}
+
+// A destructor's OCALL allow()s ECALLs, but once TERMINATE has begun nothing is admitted any
+// more, on its own TCS or another.
+TEST_P(Lifecycle, NoEcallsFromADestructorsOcall) {
+    Enclave e(GetParam());
+    ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
+    g_destructor.enclave = e;
+    EXPECT_EQ(ring(e, 1, CCBOX_ECALL_TERMINATE).call, CCBOX_OK);
+    g_destructor.enclave = nullptr;
+    ASSERT_TRUE(g_destructor.ran);
+    EXPECT_EQ(g_destructor.same_tcs_allowed.call, CCBOX_ENCLAVE_TERMINATED);
+    EXPECT_EQ(g_destructor.same_tcs_public.call, CCBOX_ENCLAVE_TERMINATED);
+    EXPECT_EQ(g_destructor.other_tcs.call, CCBOX_ENCLAVE_TERMINATED);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Lifecycle, ::testing::ValuesIn(ccbox::test::backends_under_test()),
