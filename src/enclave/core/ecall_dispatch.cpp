@@ -68,7 +68,8 @@ ccbox_result_t admit(const ThreadState* ts, uintptr_t td, const ccbox_call_slot_
         !is_outside(slot.scratch_buffer, slot.scratch_size))
         r = CCBOX_INVALID_PARAMETER;
     else if (id == CCBOX_ECALL_INIT)
-        r = slot.input_size == sizeof(ccbox_init_args_t) ? CCBOX_OK : CCBOX_INVALID_PARAMETER;
+        r = slot.input_size == sizeof(ccbox_init_args_t) && slot.output_size == 0 ? CCBOX_OK
+                                                                                 : CCBOX_INVALID_PARAMETER;
     else if (id == CCBOX_ECALL_TERMINATE)
         r = begin_termination();
     else

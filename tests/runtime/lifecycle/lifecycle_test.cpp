@@ -340,6 +340,18 @@ TEST_P(Lifecycle, OnlyOneInitRunsAndNothingRunsBeforeIt) {
             EXPECT_EQ(ring(e, 1, CCBOX_ECALL_TERMINATE).call, CCBOX_ENCLAVE_NOT_READY);
             EXPECT_EQ(ring_init(e, 0, sizeof(ccbox_init_args_t) + 8).call, CCBOX_INVALID_PARAMETER);
             EXPECT_EQ(ring_init(e, 0, 0).call, CCBOX_INVALID_PARAMETER);
+            {
+                ccbox_init_args_t args = ccbox::host::init_args_for(e);
+                void* in = e->backend->allocate_shared(sizeof args);
+                void* out = e->backend->allocate_shared(64);
+                std::memcpy(in, &args, sizeof args);
+                size_t written = 0;
+                EXPECT_EQ(ccbox::host::ring_tcs_unchecked(e, 0, CCBOX_ECALL_INIT, in, sizeof args, out, 64, &written),
+                          CCBOX_INVALID_PARAMETER)
+                    << "INIT has no output";
+                e->backend->free_shared(in);
+                e->backend->free_shared(out);
+            }
             EXPECT_EQ(ring(e, 1, kCheckState).call, CCBOX_ENCLAVE_NOT_READY) << "a refused INIT leaves it uninitialised";
         }
         std::atomic<int> go{0};
