@@ -74,8 +74,22 @@ ccbox_result_t ccbox_verify_report(const void* report, size_t report_size, ccbox
  * ccbox_get_seal_key(). Free both with ccbox_free_key(). */
 ccbox_result_t ccbox_get_seal_key_by_policy(ccbox_seal_policy_t policy, uint8_t** key_buffer,
                                             size_t* key_buffer_size, uint8_t** key_info, size_t* key_info_size);
+/* key_info may have been kept outside the enclave, so it must be a KEYREQUEST that
+ * ccbox_get_seal_key_by_policy() makes: KEYNAME SEAL (else CCBOX_INVALID_KEYNAME), KEYPOLICY
+ * exactly MRENCLAVE or MRSIGNER (else CCBOX_INVALID_KEYPOLICY), its masks, CONFIGSVN 0 and
+ * zero reserved fields (else CCBOX_INVALID_KEYREQUEST); only KEYID, ISVSVN and CPUSVN may
+ * differ (EGETKEY refuses values above the enclave's own). ccbox_unseal() applies the same
+ * rule to the KEYREQUEST in a blob. */
 ccbox_result_t ccbox_get_seal_key(const uint8_t* key_info, size_t key_info_size, uint8_t** key_buffer,
                                   size_t* key_buffer_size);
+/* The explicit opt-in for weaker seal keys: EGETKEY(SEAL) for a 512-byte KEYREQUEST that this
+ * enclave's own code built, with any KEYPOLICY and masks SGX allows (KEYPOLICY 0, for one, is
+ * a key every enclave with the same ProductID and attributes can derive, whoever signed it).
+ * `key_request` must lie inside the enclave (CCBOX_INVALID_PARAMETER otherwise); never pass it
+ * bytes that came from outside. ccbox_unseal() and ccbox_get_seal_key() never use it.
+ * Free the key with ccbox_free_key(). */
+ccbox_result_t ccbox_get_seal_key_for_own_request(const uint8_t* key_request, size_t key_request_size,
+                                                  uint8_t** key_buffer, size_t* key_buffer_size);
 /* Wipes and frees what the functions above return (either pointer may be NULL). */
 void ccbox_free_key(uint8_t* key_buffer, size_t key_buffer_size, uint8_t* key_info, size_t key_info_size);
 

@@ -54,7 +54,9 @@ ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags, const ccbo
                                     uint32_t setting_count, const ccbox_ocall_func_t* ocall_table,
                                     uint32_t ocall_count, ccbox_enclave_t** enclave);
 
-/* Runs the enclave's destructors and frees it. Fails with CCBOX_BUSY while calls are in progress. */
+/* Runs the enclave's destructors and frees it. Fails with CCBOX_BUSY while calls are in progress
+ * (this library's own, or, as the enclave itself answers, any other TCS inside the enclave);
+ * the enclave is then untouched and still owned by the caller, who may retry. */
 ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave);
 
 /* Calls ECALL `function_id`, used by generated proxies. */

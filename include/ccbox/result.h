@@ -82,7 +82,11 @@ extern "C" {
     X(CCBOX_INVALID_ATTRIBUTE) /* enclave attributes/miscselect do not satisfy the masks */ \
     X(CCBOX_OUT_OF_EPC) /* the platform's EPC cannot hold the enclave */ \
     X(CCBOX_PROTOCOL_ERROR) /* a malformed message on a platform channel */ \
-    X(CCBOX_ECALL_NOT_ALLOWED) /* a private ECALL, or one the current OCALL does not allow() */
+    X(CCBOX_ECALL_NOT_ALLOWED) /* a private ECALL, or one the current OCALL does not allow() */ \
+    X(CCBOX_INVALID_KEYPOLICY) /* a seal KEYREQUEST's KEYPOLICY is not exactly MRENCLAVE or MRSIGNER */ \
+    X(CCBOX_INVALID_KEYREQUEST) /* a seal KEYREQUEST's masks, CONFIGSVN or reserved fields differ from ccbox_seal's */ \
+    X(CCBOX_ENCLAVE_NOT_READY) /* an ECALL before CCBOX_ECALL_INIT has finished (constructors still running) */ \
+    X(CCBOX_ENCLAVE_TERMINATED) /* an ECALL once CCBOX_ECALL_TERMINATE has begun */
 
 #define CCBOX_RESULT_ENUMERATOR_(name) name,
 typedef enum ccbox_result_t {

@@ -103,6 +103,9 @@ typedef ccbox_exit_t (*ccbox_enclave_entry_t)(uint64_t td, uint64_t op, uint64_t
 
 /* Every ECALL needs at least this much untrusted scratch memory (ccbox_call_slot_t). */
 #define CCBOX_MIN_SCRATCH_SIZE 4096u
+/* ECALLs nested through OCALLs on one TCS, the outermost included: the trusted runtime refuses
+ * a deeper one with CCBOX_REENTRANT_ECALL, whatever the host does. */
+#define CCBOX_MAX_CALL_DEPTH 32u
 
 #ifdef __cplusplus
 }

@@ -188,7 +188,7 @@ public:
             call_.tcs = outer_->tcs;  // a nested ECALL from an OCALL keeps the thread's TCS
             call_.depth = outer_->depth + 1;
             if (call_.depth >= kMaxNesting)
-                return CCBOX_BUSY;
+                return CCBOX_REENTRANT_ECALL;
         } else if (!acquire_tcs(enclave_, &call_.tcs)) {
             return CCBOX_OUT_OF_THREADS;
         }
@@ -254,24 +254,10 @@ private:
     void* out_ = nullptr;
 };
 
-// Fills the call slot of the scope's TCS with exactly these buffers and runs the ECALL with
-// its OCALLs. `*written` is what the enclave reports having written (at most output_size).
-ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t function_id, const void* input,
-                        size_t input_size, void* output, size_t output_size, size_t* written) {
-    *written = 0;
-    const uint32_t tcs = scope.call().tcs;
+// Enters TCS `tcs` with the ECALL in `slot`, runs the OCALLs it asks for, and returns its result.
+ccbox_result_t enter_and_serve(ccbox_enclave* enclave, uint32_t tcs, ccbox_call_slot_t* slot, size_t output_size,
+                               size_t* written) {
     const TcsChannel& channel = enclave->channels[tcs];
-    ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
-    std::memset(slot, 0, sizeof *slot);
-    slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
-    slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
-    slot->output_size = output_size;
-    slot->result = CCBOX_UNEXPECTED;
-    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
-    slot->scratch_size = kScratchSize;
-
     Backend& backend = *enclave->backend;
     ccbox_exit_t exit = backend.enter(tcs, CCBOX_ENTER_ECALL, slot);
     while (exit.code == CCBOX_EXIT_OCALL) {
@@ -289,6 +275,26 @@ ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t
         default:
             return CCBOX_UNEXPECTED;
     }
+}
+
+// Fills the call slot of the scope's TCS with exactly these buffers and runs the ECALL with
+// its OCALLs. `*written` is what the enclave reports having written (at most output_size).
+ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t function_id, const void* input,
+                        size_t input_size, void* output, size_t output_size, size_t* written) {
+    *written = 0;
+    const uint32_t tcs = scope.call().tcs;
+    const TcsChannel& channel = enclave->channels[tcs];
+    ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
+    std::memset(slot, 0, sizeof *slot);
+    slot->function_id = function_id;
+    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_size = input_size;
+    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_size = output_size;
+    slot->result = CCBOX_UNEXPECTED;
+    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
+    slot->scratch_size = kScratchSize;
+    return enter_and_serve(enclave, tcs, slot, output_size, written);
 }
 
 // An ECALL on behalf of the public API. With `stage`, buffers the host library cannot hand
@@ -326,6 +332,28 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
 ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
                                       size_t input_size, void* output, size_t output_size, size_t* output_written) {
     return call(enclave, function_id, input, input_size, output, output_size, output_written, false);
+}
+
+ccbox_result_t ring_tcs_unchecked(ccbox_enclave* enclave, uint32_t tcs, uint32_t function_id, const void* input,
+                                  size_t input_size, void* output, size_t output_size, size_t* output_written) {
+    *output_written = 0;
+    if (tcs >= enclave->channels.size())
+        return CCBOX_INVALID_PARAMETER;
+    auto* slot = static_cast<ccbox_call_slot_t*>(enclave->backend->allocate_shared(sizeof(ccbox_call_slot_t)));
+    if (!slot)
+        return CCBOX_OUT_OF_MEMORY;
+    std::memset(slot, 0, sizeof *slot);
+    slot->function_id = function_id;
+    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_size = input_size;
+    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_size = output_size;
+    slot->result = CCBOX_UNEXPECTED;
+    slot->scratch_buffer = reinterpret_cast<uintptr_t>(enclave->channels[tcs].scratch);
+    slot->scratch_size = kScratchSize;
+    ccbox_result_t result = enter_and_serve(enclave, tcs, slot, output_size, output_written);
+    enclave->backend->free_shared(slot);
+    return result;
 }
 
 }  // namespace ccbox::host

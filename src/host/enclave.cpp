@@ -61,7 +61,7 @@ PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint3
 }
 
 Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPaths& platform,
-                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count) {
+                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count, bool initialise = true) {
     constexpr uint32_t kKnownFlags = CCBOX_ENCLAVE_FLAG_DEBUG | CCBOX_ENCLAVE_FLAG_SIMULATE |
                                      CCBOX_ENCLAVE_FLAG_DEBUG_AUTO | CCBOX_ENCLAVE_FLAG_ISOLATED;
     if (!path)
@@ -82,6 +82,7 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPa
 
     auto enclave = std::make_unique<ccbox_enclave>();
     enclave->path = path;
+    enclave->debug = options.debug;
     CCBOX_ASSIGN_OR_RETURN(enclave->backend, make_backend(image, options, path, flags, platform));
     enclave->ocalls.assign(ocall_table, ocall_table + ocall_count);
     const uint32_t tcs = enclave->backend->tcs_count();
@@ -96,10 +97,9 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPa
             return Error(CCBOX_OUT_OF_MEMORY, "cannot allocate call channels");
     }
 
-    ccbox_init_args_t init{};
-    init.host_enclave = reinterpret_cast<uintptr_t>(enclave.get());
-    init.flags = (options.debug ? CCBOX_INIT_FLAG_DEBUG : 0) |
-                 (enclave->backend->backend_id() == CCBOX_BACKEND_SIM ? CCBOX_INIT_FLAG_SIMULATE : 0);
+    if (!initialise)
+        return enclave.release();
+    ccbox_init_args_t init = init_args_for(enclave.get());
     ccbox_result_t r = call_enclave(enclave.get(), CCBOX_ECALL_INIT, &init, sizeof init, nullptr, 0, nullptr);
     if (r != CCBOX_OK)
         return Error(r, std::string(path) + ": the enclave failed to initialise (" + ccbox_result_str(r) + ")");
@@ -108,6 +108,21 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPa
 }
 
 }  // namespace
+
+ccbox_init_args_t init_args_for(const ccbox_enclave* enclave) {
+    ccbox_init_args_t init{};
+    init.host_enclave = reinterpret_cast<uintptr_t>(enclave);
+    init.flags = (enclave->debug ? CCBOX_INIT_FLAG_DEBUG : 0) |
+                 (enclave->backend->backend_id() == CCBOX_BACKEND_SIM ? CCBOX_INIT_FLAG_SIMULATE : 0);
+    return init;
+}
+
+Result<ccbox_enclave*> create_enclave_uninitialised(const char* path, uint32_t flags,
+                                                    const ccbox_enclave_setting_t* settings, uint32_t setting_count,
+                                                    const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count) {
+    return create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count, false);
+}
+
 }  // namespace ccbox::host
 
 using namespace ccbox::host;
@@ -141,8 +156,15 @@ extern "C" ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave) {
     ccbox_result_t result = CCBOX_OK;
     if (enclave->initialized && !enclave->aborted.load(std::memory_order_acquire)) {
         result = call_enclave(enclave, CCBOX_ECALL_TERMINATE, nullptr, 0, nullptr, 0, nullptr);
-        if (result == CCBOX_ENCLAVE_ABORTED)
-            result = CCBOX_OK;  // an abort in a destructor still frees the enclave
+        // The enclave refuses while another TCS is inside it (a call made around this
+        // library); it keeps running, and so does this object, for a retry.
+        if (result == CCBOX_BUSY)
+            return fail(CCBOX_BUSY, "ccbox_terminate_enclave: the enclave refused to terminate while another TCS is "
+                                    "inside it; retry once that call has returned");
+        // An abort in a destructor, or a TERMINATE some other caller already made, still
+        // frees the enclave.
+        if (result == CCBOX_ENCLAVE_ABORTED || result == CCBOX_ENCLAVE_TERMINATED)
+            result = CCBOX_OK;
     }
     delete enclave;
     return result;

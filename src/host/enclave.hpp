@@ -17,7 +17,7 @@ namespace ccbox::host {
 
 inline constexpr uint64_t kEnclaveMagic = 0x4f424a5842434343ull;
 inline constexpr size_t kScratchSize = 64 * 1024;
-inline constexpr size_t kMaxNesting = 32;
+inline constexpr size_t kMaxNesting = CCBOX_MAX_CALL_DEPTH;  // the trusted runtime's own limit too
 
 // Per-TCS memory the enclave can reach: the ECALL slots of each nesting level and the
 // scratch area its OCALLs use.
@@ -38,6 +38,7 @@ struct ccbox_enclave {
     std::atomic<bool> aborted{false};
     std::atomic<int> active_calls{0};
     bool initialized = false;
+    bool debug = false;  // launched in debug mode
     // Host memory handed to the enclave through ccbox_host_malloc, so that the enclave can
     // only free what it was given.
     std::mutex allocations_mutex;
@@ -64,5 +65,21 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
 // use it to show that the enclave's own checks hold. Not part of the public API.
 ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
                                       size_t input_size, void* output, size_t output_size, size_t* output_written);
+
+// The CCBOX_ECALL_INIT arguments the host library sends this enclave.
+ccbox_init_args_t init_args_for(const ccbox_enclave* enclave);
+// ccbox_create_enclave without its CCBOX_ECALL_INIT: the enclave is loaded, its constructors
+// have not run. For the lifecycle attack tests (INIT races); not public API. Free the enclave
+// with ccbox_terminate_enclave, which sends no TERMINATE to an enclave it did not initialise.
+Result<ccbox_enclave*> create_enclave_uninitialised(const char* path, uint32_t flags,
+                                                    const ccbox_enclave_setting_t* settings, uint32_t setting_count,
+                                                    const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count);
+
+// Rings TCS `tcs`'s doorbell (enters it) for ECALL `function_id` with a call slot of its own,
+// as a host that does not use this library can: no TCS pool (the TCS may be busy, even in an
+// OCALL), no count of calls in progress, no nesting limit, no checks of the buffers. The
+// OCALLs the enclave makes run as usual. For the lifecycle attack tests; not public API.
+ccbox_result_t ring_tcs_unchecked(ccbox_enclave* enclave, uint32_t tcs, uint32_t function_id, const void* input,
+                                  size_t input_size, void* output, size_t output_size, size_t* output_written);
 
 }  // namespace ccbox::host

@@ -75,6 +75,41 @@ int id_seal_key_again(const uint8_t key_info[512], uint8_t key[16])
     return r;
 }
 
+int id_seal_key_own_request(int keypolicy, uint64_t attribute_mask, uint8_t key[16])
+{
+    uint8_t *k = NULL, *info = NULL;
+    size_t k_size = 0, info_size = 0;
+    ccbox_result_t r = ccbox_get_seal_key_by_policy(CCBOX_SEAL_POLICY_PRODUCT, &k, &k_size, &info, &info_size);
+    if (r != CCBOX_OK)
+        return r;
+    ccbox_free_key(k, k_size, NULL, 0);
+    uint8_t request[512];
+    memcpy(request, info, sizeof request);
+    ccbox_free_key(NULL, 0, info, info_size);
+    uint16_t policy = (uint16_t)keypolicy;
+    memcpy(request + 2, &policy, 2);
+    memcpy(request + 24, &attribute_mask, 8);
+    memset(request + 40, 0, 32); /* a fixed KEYID: the same key in every enclave that may derive it */
+    r = ccbox_get_seal_key_for_own_request(request, sizeof request, &k, &k_size);
+    if (r != CCBOX_OK)
+        return r;
+    memcpy(key, k, 16);
+    ccbox_free_key(k, k_size, NULL, 0);
+    return r;
+}
+
+int id_seal_key_host_request(const uint8_t* request, uint8_t key[16])
+{
+    uint8_t* k = NULL;
+    size_t k_size = 0;
+    ccbox_result_t r = ccbox_get_seal_key_for_own_request(request, 512, &k, &k_size);
+    if (r == CCBOX_OK) {
+        memcpy(key, k, 16);
+        ccbox_free_key(k, k_size, NULL, 0);
+    }
+    return r;
+}
+
 int id_target_info(uint8_t target_info[512])
 {
     ccbox_target_info_t ti;

@@ -1,7 +1,5 @@
 // Sealing and local attestation in every backend (issue "Sealing and local attestation").
-#include "enclave_test_support.hpp"
-#include "identity_test_u.h"
-#include "test_support.hpp"
+#include "identity_fixture.hpp"
 
 #include <cstring>
 #include <filesystem>
@@ -10,45 +8,7 @@
 
 namespace {
 
-using ccbox::test::Backend;
-using Bytes = std::vector<uint8_t>;
-
-std::string image(const std::string& name) { return ccbox::test::built_file("identity/" + name); }
-
-struct Enclave {
-    ccbox_enclave_t* e = nullptr;
-    ccbox_result_t created = CCBOX_UNEXPECTED;
-    Enclave(Backend backend, const std::string& path, const ccbox_enclave_setting_t* settings = nullptr) {
-        created = ccbox_create_identity_test_enclave(path.c_str(), ccbox::test::create_flags(backend),
-                                                     settings ? settings : ccbox::test::platform_settings(), 1, &e);
-    }
-    ~Enclave() {
-        if (e)
-            ccbox_terminate_enclave(e);
-    }
-    operator ccbox_enclave_t*() const { return e; }
-};
-
-int seal(ccbox_enclave_t* e, int policy, const Bytes& data, Bytes* blob, const Bytes& aad = {}) {
-    blob->assign(data.size() + 1024, 0);
-    size_t size = 0;
-    int r = -1;
-    EXPECT_EQ(id_seal(e, &r, policy, data.data(), data.size(), aad.data(), aad.size(), blob->data(), blob->size(), &size),
-              CCBOX_OK);
-    blob->resize(r == CCBOX_OK ? size : 0);
-    return r;
-}
-
-int unseal(ccbox_enclave_t* e, const Bytes& blob, Bytes* data, const Bytes& aad = {}) {
-    data->assign(blob.size() + 16, 0);
-    size_t size = 0;
-    int r = -1;
-    ccbox_result_t call = id_unseal(e, &r, blob.data(), blob.size(), aad.data(), aad.size(), data->data(),
-                                    data->size(), &size);
-    EXPECT_EQ(call, CCBOX_OK);
-    data->resize(r == CCBOX_OK ? size : 0);
-    return r;
-}
+using namespace identity_test;
 
 const Bytes kSecret = {'t', 'o', 'p', ' ', 's', 'e', 'c', 'r', 'e', 't', 0, 1, 2, 3};
 

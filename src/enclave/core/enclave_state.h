@@ -29,8 +29,7 @@ struct EnclaveGlobals {
     uint64_t untrusted_size = 0;
     void* host_enclave = nullptr;
     uint64_t init_flags = 0;
-    bool initialized = false;         // CCBOX_ECALL_INIT done, constructors ran
-    bool terminated = false;
+    // The lifecycle (uninitialised ... terminated) is in lifecycle_state.h.
 };
 
 extern EnclaveGlobals g_enclave;
