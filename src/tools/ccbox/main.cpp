@@ -2,6 +2,7 @@
 #include "platform/measurement.hpp"
 #include "support/file_io.hpp"
 #include "support/hex.hpp"
+#include "tools/ccbox/attestation_commands.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/platform_commands.hpp"
@@ -284,6 +285,7 @@ int main_impl(int argc, char** argv) {
     auto* platform_status_cmd = platform_cmd->add_subcommand("status", "Show SKU, EPC use and enclaves");
     add_platform_location(platform_status_cmd);
     platform_status_cmd->add_flag("--json", platform.json, "print JSON");
+    auto attestation_cmds = register_attestation_commands(app, *platform_cmd);
 
     try {
         app.parse(argc, argv);
@@ -308,6 +310,8 @@ int main_impl(int argc, char** argv) {
         return run(platform_stop(platform));
     if (*platform_status_cmd)
         return run(platform_status(platform));
+    if (int rc = attestation_cmds->run(); rc >= 0)
+        return rc;
     return 2;
 }
 

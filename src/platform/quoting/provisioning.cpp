@@ -1,0 +1,75 @@
+#include "platform/quoting/provisioning.hpp"
+
+#include "platform/platform_mode.hpp"
+#include "platform/quoting/qe_model.hpp"
+#include "platform/quoting/quoting_enclave.hpp"
+#include "support/file_io.hpp"
+
+#include <unistd.h>
+
+namespace ccbox::quoting {
+
+attestation::SgxExtension model_tcb(PlatformMode mode) {
+    attestation::SgxExtension tcb;
+    tcb.tcb_components = cpusvn_for_mode(kDefaultCpusvn, mode);
+    tcb.cpusvn = tcb.tcb_components;
+    tcb.pcesvn = kPceIsvSvn;
+    tcb.fmspc = kFmspc;
+    tcb.pce_id = kPceId;
+    return tcb;
+}
+
+attestation::QeIdentitySettings model_qe_identity() {
+    attestation::QeIdentitySettings qe;
+    std::copy(kQeMrsigner.begin(), kQeMrsigner.end(), qe.mrsigner.begin());
+    qe.isvprodid = kQeIsvProdId;
+    qe.attributes = kQeIdentityAttributes;
+    qe.attributes_mask = kQeIdentityAttributesMask;
+    qe.levels.push_back({kQeIsvSvn, "2026-01-01T00:00:00Z", attestation::TcbStatus::kUpToDate, {}});
+    return qe;
+}
+
+Result<void> provision(const std::string& state_dir, const PlatformSecrets& secrets, const attestation::Pki& pki,
+                       int64_t now) {
+    CCBOX_ASSIGN_OR_RETURN(auto csr, pck_certificate_request(secrets));
+    CCBOX_ASSIGN_OR_RETURN(auto fields, platform_sgx_fields(secrets));
+    CCBOX_ASSIGN_OR_RETURN(auto cert, pki.issue_pck(csr, fields, now));
+    // The returned certificate must be for our key: a CA cannot swap in another.
+    CCBOX_ASSIGN_OR_RETURN(auto key, pck_key(secrets));
+    if (X509_check_private_key(cert.get(), key.get()) != 1)
+        return Error(CCBOX_VERIFY_FAILED, "provisioning: the issued certificate is not for the platform's PCK key");
+    const std::string chain = pki.pck_chain_pem(cert.get());
+    return write_file_atomic(state_dir + "/" + kPckChainFile,
+                             std::span(reinterpret_cast<const uint8_t*>(chain.data()), chain.size()), 0600);
+}
+
+Result<std::string> pck_chain(const std::string& state_dir, const PlatformSecrets& secrets, int64_t now,
+                              std::string* notice) {
+    const std::string path = state_dir + "/" + kPckChainFile;
+    if (::access(path.c_str(), F_OK) != 0) {
+        const std::string pki_dir = state_dir + "/" + kDevelopmentPkiDir;
+        auto pki = attestation::Pki::load(pki_dir);
+        if (!pki) {
+            auto created = attestation::Pki::create(true, now - 86400, 10, model_tcb(PlatformMode::kDevelopment),
+                                                    model_qe_identity());
+            if (!created)
+                return std::move(created).error();
+            // The development PKI certifies this platform whatever its mode: its TCB level is
+            // the platform's own.
+            auto fields = platform_sgx_fields(secrets);
+            if (!fields)
+                return std::move(fields).error();
+            created->settings().tcb_levels[0].sgx_components = fields->tcb_components;
+            CCBOX_TRY(created->save(pki_dir));
+            pki = std::move(created);
+        }
+        CCBOX_TRY(provision(state_dir, secrets, *pki, now - 3600));
+        if (notice)
+            *notice = "the platform is not provisioned: made a development PKI in " + pki_dir +
+                      " and certified the platform under it (its quotes verify as development)";
+    }
+    CCBOX_ASSIGN_OR_RETURN(Bytes bytes, read_file(path, 1 << 20));
+    return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace ccbox::quoting
