@@ -29,6 +29,10 @@ enum class Type : uint16_t {
     kStatus = 6,            // host -> platform: {}
     kStatusReply = 7,       // platform -> host: JSON text
     kStop = 8,              // host -> platform: {}
+    kQeTargetInfo = 9,      // host -> platform: {}  (docs/attestation.md)
+    kQeTargetInfoReply = 10,  // platform -> host: TARGETINFO of the QE (512 B)
+    kGetQuote = 11,         // host -> platform: REPORT targeted at the QE (432 B)
+    kQuoteReply = 12,       // platform -> host: the quote
     // platform <-> enclave process
     kLoad = 20,             // platform -> enclave process: LoadRequest + fds {image, arena memfd}
     kLoaded = 21,           // enclave process -> platform: LoadReply

@@ -1,6 +1,7 @@
 #include "platform/service/server.hpp"
 
 #include "common/arena_abi.h"
+#include "platform/quoting/quote_service.hpp"
 #include "platform/enclave_config.hpp"
 #include "platform/enclave_image.hpp"
 #include "platform/key_derivation.hpp"
@@ -285,6 +286,10 @@ void Server::handle_client_request(int fd, protocol::Message& m) {
                          : Result<void>(Error(CCBOX_PROTOCOL_ERROR, "malformed status request"));
             break;
         }
+        case protocol::Type::kQeTargetInfo:
+        case protocol::Type::kGetQuote:
+            result = quoting::serve_quoting_request(fd, m, options_.paths.state_dir, secrets_);
+            break;
         case protocol::Type::kStop:
             platform_log("stopping on request");
             (void)protocol::send_message(fd, protocol::Type::kOk, {});
