@@ -14,6 +14,8 @@ public:
     bool take(void* out, size_t n) {
         if (left() < n)
             return false;
+        if (n == 0)
+            return true;  // an empty field (QE auth data of size 0): nothing to copy
         std::memcpy(out, bytes_.data() + offset_, n);
         offset_ += n;
         return true;
