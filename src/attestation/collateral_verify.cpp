@@ -171,6 +171,7 @@ std::shared_ptr<const VerifiedCollateral> VerifiedCollateral::verify(const Colla
     out->pck_crl_ = std::move(*pck_crl);
     out->pck_ca_ = std::move(pck_chain->signer);
     out->pck_ca_der_ = certificate_der(out->pck_ca_.get());
+    out->root_der_ = certificate_der(out->root_.get());
     return out;
 }
 

@@ -55,68 +55,11 @@ QuoteVerification QuoteVerifier::run(std::span<const uint8_t> bytes, const Verif
     }
 
     // 1. The PCK chain from the quote, and the CRLs.
-    auto certs = parse_pem_certificates(quote->pck_chain_pem, "quote certification data");
-    if (!certs)
-        return fail(Failure::kQuoteMalformed, "quote: " + certs.error().message());
-    if (certs->size() != 3)
-        return fail(Failure::kCertificateChainInvalid, "quote: the PCK chain has " + std::to_string(certs->size()) +
-                                                           " certificates, expected 3 (PCK, PCK CA, root CA)");
-    X509* leaf = nullptr;
-    for (auto& cert : *certs)
-        if (!is_ca(cert.get())) {
-            if (leaf)
-                return fail(Failure::kCertificateChainInvalid, "quote: the PCK chain has two non-CA certificates");
-            leaf = cert.get();
-        }
-    if (!leaf)
-        return fail(Failure::kCertificateChainInvalid, "quote: the PCK chain has no PCK (leaf) certificate");
-    X509* intermediate = nullptr;
-    X509* root = nullptr;
-    for (auto& cert : *certs) {
-        if (cert.get() == leaf)
-            continue;
-        if (X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(leaf)) == 0 &&
-            X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(cert.get())) != 0)
-            intermediate = cert.get();
-        else
-            root = cert.get();
-    }
-    if (!intermediate || !root)
-        return fail(Failure::kCertificateChainInvalid,
-                    "quote: the PCK chain is not PCK certificate, its issuing PCK CA and a root CA");
-    if (!same_certificate(root, c.root_.get()))
-        return fail(Failure::kRootUntrusted, "quote: the PCK chain ends at \"" +
-                                                 name_line(X509_get_subject_name(root)) +
-                                                 "\", not at the trusted root CA of the collateral");
-    if (!same_certificate(intermediate, c.pck_ca_.get())) {
-        // Another certificate of the CA than the collateral's: check it in full.
-        if (auto e = check_issued_by(intermediate, c.root_.get(), "PCK CA certificate", "root CA"))
-            return fail(e->failure, "quote: " + e->message);
-        if (auto e = check_not_revoked(intermediate, c.root_crl_.get(), "PCK CA certificate", "root CA CRL"))
-            return fail(e->failure, "quote: " + e->message);
-        if (auto e = check_crl_signed_by(c.pck_crl_.get(), intermediate, "PCK CRL", "quote's PCK CA"))
-            return fail(Failure::kCrlMissing, "quote: " + e->message);
-        auto w = certificate_window(intermediate, "PCK CA certificate");
-        if (!w)
-            return fail(Failure::kQuoteMalformed, "quote: PCK CA certificate has invalid validity times");
-        if (auto e = check_window(*w, now))
-            return fail(e->failure, "quote: " + e->message);
-    }
-    if (auto e = check_issued_by(leaf, intermediate, "PCK certificate", "PCK CA"))
-        return fail(e->failure, "quote: " + e->message);
-    auto leaf_window = certificate_window(leaf, "PCK certificate");
-    if (!leaf_window)
-        return fail(Failure::kQuoteMalformed, "quote: PCK certificate has invalid validity times");
-    if (auto e = check_window(*leaf_window, now))
-        return fail(e->failure, "quote: " + e->message);
-    if (auto e = check_not_revoked(leaf, c.pck_crl_.get(), "PCK certificate", "PCK CRL"))
-        return fail(e->failure, "quote: " + e->message);
-    EVP_PKEY* pck_key = X509_get0_pubkey(leaf);
-    if (!is_p256(pck_key))
-        return fail(Failure::kCertificateChainInvalid, "quote: the PCK certificate's key is not ECDSA P-256");
-    auto ext = sgx_extension_of(leaf);
-    if (!ext)
-        return fail(Failure::kPckExtensionInvalid, "quote: PCK certificate: " + ext.error().message());
+    auto pck = c.verify_pck_chain(quote->pck_chain_pem, now, &result.error);
+    if (!pck)
+        return result;
+    EVP_PKEY* pck_key = pck->key.get();
+    const SgxExtension* ext = &pck->ext;
 
     // 2. FMSPC and PCE-ID against the TCB Info.
     const TcbInfo& tcb = c.tcb_info_;
@@ -209,8 +152,8 @@ QuoteVerification QuoteVerifier::run(std::span<const uint8_t> bytes, const Verif
     v.report = quote->isv_report;
     v.header = quote->header;
     v.pck = *ext;
-    v.validity_from = std::max(c.valid_from_, leaf_window->not_before);
-    v.validity_until = std::min(c.valid_until_, leaf_window->not_after);
+    v.validity_from = std::max(c.valid_from_, pck->window.not_before);
+    v.validity_until = std::min(c.valid_until_, pck->window.not_after);
     return result;
 }
 

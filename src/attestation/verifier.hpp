@@ -18,6 +18,8 @@
 #include "platform/platform_mode.hpp"
 
 #include <array>
+#include <map>
+#include <mutex>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,6 +51,14 @@ struct ValidityItem {
     int64_t not_after = 0;  // exclusive
 };
 
+// A PCK certificate that verified under a collateral's PCK CA (cached per collateral).
+struct VerifiedPck {
+    Pkey key;
+    SgxExtension ext;
+    ValidityItem window;
+    std::unique_ptr<ASN1_INTEGER, void (*)(ASN1_INTEGER*)> serial{nullptr, ASN1_INTEGER_free};
+};
+
 class VerifiedCollateral {
 public:
     // Verifies `bundle` against `roots` at time `now` (seconds since the epoch, UTC).
@@ -64,8 +74,17 @@ public:
     int64_t valid_from() const { return valid_from_; }
     int64_t valid_until() const { return valid_until_; }
 
+    // Step 1 of a quote's verification: its PCK chain (certification data, PEM) against the
+    // root, the PCK CA and the CRLs. A PCK certificate verified once is remembered (by its
+    // DER), so later quotes from the same platform pay only for the revocation and time checks.
+    std::shared_ptr<const VerifiedPck> verify_pck_chain(const std::string& pem, int64_t now, VerifyError* error) const;
+
 private:
     friend class QuoteVerifier;
+    std::shared_ptr<const VerifiedPck> verify_pck_slow(const std::string& pem, int64_t now, VerifyError* error) const;
+    std::vector<uint8_t> root_der_;
+    mutable std::mutex pck_cache_mutex_;
+    mutable std::map<std::vector<uint8_t>, std::shared_ptr<const VerifiedPck>> pck_cache_;
     Cert root_;
     RootKind root_kind_ = RootKind::kCcboxProduction;
     Crl root_crl_;

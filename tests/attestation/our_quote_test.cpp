@@ -337,6 +337,71 @@ TEST_F(OurQuote, TruncationAtEveryLengthAndTrailingBytes) {
     EXPECT_NE(r.error.message.find("trailing bytes"), std::string::npos) << r.error.message;
 }
 
+TEST_F(OurQuote, OversizedAndUndersizedFieldLengths) {
+    auto set16 = [](std::vector<uint8_t>& q, size_t off, uint16_t v) { std::memcpy(q.data() + off, &v, 2); };
+    auto set32 = [](std::vector<uint8_t>& q, size_t off, uint32_t v) { std::memcpy(q.data() + off, &v, 4); };
+    uint32_t sig_len = 0, cert_size = 0;
+    std::memcpy(&sig_len, quote.data() + 432, 4);
+    std::memcpy(&cert_size, quote.data() + 1014 + 32 + 2, 4);
+    for (uint16_t auth : {uint16_t{0xffff}, uint16_t{33}, uint16_t{31}}) {
+        auto q = quote;
+        set16(q, 1012, auth);
+        auto r = verify(q);
+        EXPECT_EQ(r.error.failure, Failure::kQuoteMalformed) << auth << ": " << r.error.message;
+    }
+    for (uint32_t len : {sig_len + 1, sig_len - 1, uint32_t{0xffffffff}, uint32_t{0}}) {
+        auto q = quote;
+        set32(q, 432, len);
+        EXPECT_EQ(failure_of(q), Failure::kQuoteMalformed) << len;
+    }
+    for (uint32_t len : {cert_size + 1, cert_size - 1, uint32_t{0xffffffff}}) {
+        auto q = quote;
+        set32(q, 1014 + 32 + 2, len);
+        EXPECT_EQ(failure_of(q), Failure::kQuoteMalformed) << len;
+    }
+    auto big = quote;
+    big.resize(kQuoteMaxSize + 1);
+    EXPECT_EQ(failure_of(big), Failure::kQuoteMalformed);
+}
+
+TEST_F(OurQuote, EmptyQeAuthDataParsesAndIsNotBound) {
+    // Found by fuzz_quote: a zero-size QE auth data field is legal; the QE report then binds
+    // the key with other auth data, which the verifier must notice.
+    auto q = quote;
+    q.erase(q.begin() + 1014, q.begin() + 1014 + 32);
+    const uint16_t zero = 0;
+    std::memcpy(q.data() + 1012, &zero, 2);
+    uint32_t sig_len = 0;
+    std::memcpy(&sig_len, q.data() + 432, 4);
+    sig_len -= 32;
+    std::memcpy(q.data() + 432, &sig_len, 4);
+    VerifyError error;
+    auto parsed = parse_quote(q, &error);
+    ASSERT_TRUE(parsed) << error.message;
+    EXPECT_TRUE(parsed->qe_auth_data.empty());
+    EXPECT_EQ(failure_of(q), Failure::kQeReportDataMismatch);
+}
+
+TEST_F(OurQuote, CachedCollateralRemembersThePckButChecksEachQuote) {
+    VerifyError error;
+    auto collateral = VerifiedCollateral::verify(bundle, roots, kNow, &error);
+    ASSERT_TRUE(collateral) << error.message;
+    ASSERT_TRUE(verify_quote(quote, *collateral, kNow).ok());  // the PCK certificate is now remembered
+    auto q = quote;
+    q[436] ^= 1;
+    EXPECT_EQ(verify_quote(q, *collateral, kNow).error.failure, Failure::kQuoteSignatureInvalid);
+    q = quote;
+    q[948] ^= 1;
+    EXPECT_EQ(verify_quote(q, *collateral, kNow).error.failure, Failure::kQeReportSignatureInvalid);
+    EXPECT_TRUE(is_expiry(verify_quote(quote, *collateral, kNow + 60 * kDay).error.failure));
+    // A revoked certificate is refused from the first quote on, cached or not.
+    pki.revoke_pck(platform.pck.get(), kNow - kDay);
+    auto revoked = VerifiedCollateral::verify(collateral_of(pki), roots, kNow, &error);
+    ASSERT_TRUE(revoked);
+    EXPECT_EQ(verify_quote(quote, *revoked, kNow).error.failure, Failure::kCertificateRevoked);
+    EXPECT_EQ(verify_quote(quote, *revoked, kNow).error.failure, Failure::kCertificateRevoked);
+}
+
 // ---------------------------------------------------------------- modes and policy
 TEST_F(OurQuote, ProductionPkiDoesNotCertifyADevelopmentPlatform) {
     auto dev = make_secrets(PlatformMode::kDevelopment);
