@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <csignal>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace ccbox::attestation {
@@ -80,6 +82,52 @@ TEST_F(IndependentVerifier, AcceptsOurQuoteWithOurCollateralAndRoot) {
     Pki other = make_pki(false, platform.secrets);
     out = run_dcap_qvl(q, c, write("other.pem", certificate_pem(other.root())), kNow);
     EXPECT_NE(out.status, 0) << out.output;
+}
+
+TEST_F(IndependentVerifier, FetchesOurCollateralFromCcboxPccsServe) {
+    // `ccbox pccs serve` on PCS/PCCS v4 paths over HTTPS; dcap-qvl's own client fetches from it.
+    Pki pki = make_pki(false, make_secrets(PlatformMode::kProduction));
+    Platform platform = provision(pki, make_secrets(PlatformMode::kProduction));
+    auto q = write("quote.bin", quote_of(platform));
+    auto c = write("collateral.json", collateral_bundle_json(collateral_of(pki)));
+    auto r = write("root.pem", certificate_pem(pki.root()));
+    const std::string tls = (dir / "tls").string();
+    ASSERT_EQ(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" + tls +
+                           ".key' -out '" + tls + ".pem' -subj /CN=localhost -addext "
+                           "subjectAltName=IP:127.0.0.1,DNS:localhost -days 2 >/dev/null 2>&1")
+                              .c_str()),
+              0);
+    const std::string log = (dir / "pccs.log").string();
+    const std::string pidfile = (dir / "pccs.pid").string();
+    ASSERT_EQ(std::system(("'" CCBOX_TOOL_PATH "' pccs serve --collateral '" + c + "' --tls-cert '" + tls +
+                           ".pem' --tls-key '" + tls + ".key' --port 0 >'" + log + "' 2>&1 & echo $! >'" + pidfile +
+                           "'")
+                              .c_str()),
+              0);
+    std::string url;
+    for (int i = 0; i < 200 && url.empty(); ++i) {
+        ::usleep(25000);
+        auto text = read_file(log);
+        std::string s = text ? std::string(text->begin(), text->end()) : "";
+        if (auto pos = s.find("https://"); pos != std::string::npos && s.find('\n', pos) != std::string::npos)
+            url = s.substr(pos, s.find("/sgx/", pos) - pos);
+    }
+    auto pid_text = read_file(pidfile);
+    const int pid = pid_text ? std::atoi(std::string(pid_text->begin(), pid_text->end()).c_str()) : 0;
+    ASSERT_FALSE(url.empty()) << "ccbox pccs serve did not start";
+    const std::string cmd = "NODE_EXTRA_CA_CERTS='" + tls + ".pem' NODE_PATH=" CCBOX_DCAP_QVL_NODE_PATH
+                            " node " CCBOX_DCAP_QVL_FETCH_SCRIPT " '" + url + "' '" + q + "' '" + r + "' " +
+                            std::to_string(kNow) + " 2>&1";
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (pipe && std::fgets(buf, sizeof buf, pipe))
+        out += buf;
+    const int status = pipe ? ::pclose(pipe) : -1;
+    if (pid > 0)
+        ::kill(pid, SIGTERM);
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_NE(out.find("\"status\":\"UpToDate\""), std::string::npos) << out;
 }
 
 TEST_F(IndependentVerifier, AcceptsTheRealIntelQuote) {

@@ -4,15 +4,19 @@
 #include "attestation/verifier.hpp"
 #include "platform/quoting/provisioning.hpp"
 #include "platform/service/state_dir.hpp"
+#include "services/collateral/pccs_server.hpp"
 #include "support/file_io.hpp"
 #include "support/hex.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+
+#include <sys/stat.h>
 
 namespace ccbox {
 namespace {
@@ -85,6 +89,16 @@ public:
         collateral_->add_option("--issue-date", issue_, "issueDate/thisUpdate (UTC time or UNIX seconds; default now)");
         collateral_->add_option("--next-update", next_, "nextUpdate (default issue date + 30 days)");
 
+        auto* pccs = app.add_subcommand("pccs", "Serve collateral on the PCS/PCCS v4 paths over HTTPS");
+        pccs->require_subcommand(1);
+        serve_ = pccs->add_subcommand("serve", "Serve a collateral JSON (and issued PCK certificates)");
+        serve_->add_option("--collateral", pccs_.collateral_path, "the collateral JSON of `ccbox collateral`")->required();
+        serve_->add_option("--pki", dir_, "the PKI directory, for its issued PCK certificates");
+        serve_->add_option("--tls-cert", pccs_.tls_cert, "the server's TLS certificate (PEM)")->required();
+        serve_->add_option("--tls-key", pccs_.tls_key, "its private key (PEM)")->required();
+        serve_->add_option("--listen", pccs_.listen, "the address to listen on (default 127.0.0.1)");
+        serve_->add_option("--port", pccs_.port, "the port (default 8081; 0: any free port)")->check(CLI::Range(0, 65535));
+
         auto* quote = app.add_subcommand("quote", "Verify or inspect a DCAP ECDSA quote");
         quote->require_subcommand(1);
         verify_ = quote->add_subcommand("verify", "Verify a quote against collateral and trusted roots");
@@ -109,6 +123,8 @@ public:
             return run_result(platform_provision());
         if (*collateral_)
             return run_result(write_collateral());
+        if (*serve_)
+            return run_result(pccs_serve());
         if (*verify_)
             return quote_verify();
         if (*inspect_)
@@ -167,8 +183,28 @@ private:
         CCBOX_TRY(prepare_state_dir(state));
         CCBOX_ASSIGN_OR_RETURN(PlatformSecrets secrets, load_or_create_secrets(state));
         CCBOX_TRY(quoting::provision(state, secrets, pki, now()));
+        // The PKI keeps what it issued, by PPID, for `ccbox pccs serve`'s pckcert path.
+        CCBOX_ASSIGN_OR_RETURN(std::string chain, read_text(state + "/" + quoting::kPckChainFile, 1 << 20));
+        CCBOX_ASSIGN_OR_RETURN(auto certs, parse_pem_certificates(chain, "pck_chain.pem"));
+        CCBOX_ASSIGN_OR_RETURN(auto ext, sgx_extension_of(certs[0].get()));
+        std::string ppid = to_hex(ext.ppid);
+        for (char& c : ppid)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        ::mkdir((dir_ + "/issued").c_str(), 0755);
+        CCBOX_TRY(write_text(dir_ + "/issued/" + ppid + ".pem", certificate_pem(certs[0].get())));
         std::printf("provisioned the platform in %s: PCK certificate chain in %s/%s\n", state.c_str(), state.c_str(),
                     quoting::kPckChainFile);
+        return ok_result();
+    }
+
+    Result<void> pccs_serve() {
+        if (!dir_.empty())
+            pccs_.pck_dir = dir_ + "/issued";
+        CCBOX_ASSIGN_OR_RETURN(auto server, services::PccsServer::create(pccs_));
+        std::printf("serving collateral on https://%s:%d/sgx/certification/v4/\n", pccs_.listen.c_str(),
+                    server->port());
+        std::fflush(stdout);
+        server->run();
         return ok_result();
     }
 
@@ -337,7 +373,8 @@ private:
         return 0;
     }
 
-    CLI::App *init_, *revoke_, *recovery_, *advisory_, *provision_, *collateral_, *verify_, *inspect_;
+    CLI::App *init_, *revoke_, *recovery_, *advisory_, *provision_, *collateral_, *serve_, *verify_, *inspect_;
+    services::PccsOptions pccs_;
     std::string dir_, cert_, components_, date_, state_dir_, out_, issue_, next_, quote_, at_;
     std::vector<std::string> roots_, ids_;
     bool development_ = false, revoke_ca_ = false, no_debug_ = false, json_ = false;
