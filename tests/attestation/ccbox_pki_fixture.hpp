@@ -5,6 +5,7 @@
 #include "attestation/pki_store.hpp"
 #include "attestation/verifier.hpp"
 #include "platform/platform_mode.hpp"
+#include "platform/quoting/provisioning.hpp"
 #include "platform/quoting/qe_model.hpp"
 #include "platform/quoting/quoting_enclave.hpp"
 #include "platform/report.hpp"
@@ -19,15 +20,7 @@ namespace ccbox::attestation::testing {
 inline constexpr int64_t kNow = 1780000000;  // 2026-05-28, a fixed time: tests never read the clock
 inline constexpr int64_t kDay = 86400;
 
-inline QeIdentitySettings default_qe_settings() {
-    QeIdentitySettings qe;
-    std::copy(quoting::kQeMrsigner.begin(), quoting::kQeMrsigner.end(), qe.mrsigner.begin());
-    qe.isvprodid = quoting::kQeIsvProdId;
-    qe.attributes = quoting::kQeIdentityAttributes;
-    qe.attributes_mask = quoting::kQeIdentityAttributesMask;
-    qe.levels.push_back({quoting::kQeIsvSvn, "2026-01-01T00:00:00Z", TcbStatus::kUpToDate, {}});
-    return qe;
-}
+inline QeIdentitySettings default_qe_settings() { return quoting::model_qe_identity(); }
 
 struct Platform {
     PlatformSecrets secrets;

@@ -5,6 +5,11 @@
 #include "platform/quoting/quoting_enclave.hpp"
 #include "support/file_io.hpp"
 
+#include <filesystem>
+#include <system_error>
+
+#include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace ccbox::quoting {
@@ -60,8 +65,19 @@ Result<std::string> pck_chain(const std::string& state_dir, const PlatformSecret
             if (!fields)
                 return std::move(fields).error();
             created->settings().tcb_levels[0].sgx_components = fields->tcb_components;
-            CCBOX_TRY(created->save(pki_dir));
-            pki = std::move(created);
+            // Made aside and renamed into place, so that two first quotes racing (ccboxd and a
+            // sim host on one state directory) end with one whole PKI, the first one's.
+            std::string tmp = pki_dir + ".new.XXXXXX";
+            if (!::mkdtemp(tmp.data()))
+                return Error(CCBOX_IO_ERROR, state_dir + ": cannot create a directory for the development PKI");
+            CCBOX_TRY(created->save(tmp));
+            if (::rename(tmp.c_str(), pki_dir.c_str()) != 0) {
+                std::error_code ignored;
+                std::filesystem::remove_all(tmp, ignored);
+            }
+            pki = attestation::Pki::load(pki_dir);
+            if (!pki)
+                return std::move(pki).error();
         }
         CCBOX_TRY(provision(state_dir, secrets, *pki, now - 3600));
         if (notice)
