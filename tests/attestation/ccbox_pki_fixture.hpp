@@ -9,10 +9,13 @@
 #include "platform/quoting/qe_model.hpp"
 #include "platform/quoting/quoting_enclave.hpp"
 #include "platform/report.hpp"
+#include "support/file_io.hpp"
+#include "support/hex.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <algorithm>
 #include <set>
 
 namespace ccbox::attestation::testing {
