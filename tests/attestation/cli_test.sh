@@ -1,9 +1,9 @@
 #!/bin/sh
 # The attestation commands end to end: pki init, platform provision, collateral, owner edits
 # (revoke, TCB recovery, advisories) and quote verify|inspect on the real Intel quote.
-# Usage: cli_test.sh CCBOX TESTDATA_DIR
+# Usage: cli_test.sh CCBOX TESTDATA_DIR CCBOXD
 set -eu
-ccbox=$1 testdata=$2
+ccbox=$1 testdata=$2 ccboxd=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -36,6 +36,16 @@ echo "$out" | grep -q "development platform" || fail "refusal: $out"
 openssl x509 -in "$dir/state/pck_chain.pem" -noout -text | grep -q "1.2.840.113741.1.13.1" || fail "no SGX extension"
 openssl verify -CAfile "$dir/dev/root_ca.pem" -untrusted "$dir/dev/pck_ca.pem" "$dir/state/pck_chain.pem" >/dev/null \
     || fail "openssl does not verify the PCK chain"
+
+# A running platform is provisioned through its socket: it makes the CSR, the PKI keeps a copy.
+export CCBOX_PLATFORM_PATH=$ccboxd
+"$ccbox" platform start --state-dir "$dir/running" >/dev/null
+out=$("$ccbox" platform provision --pki "$dir/dev" --state-dir "$dir/running" 2>&1) || \
+    { "$ccbox" platform stop --state-dir "$dir/running" >/dev/null 2>&1; fail "provision via the platform: $out"; }
+"$ccbox" platform stop --state-dir "$dir/running" >/dev/null
+echo "$out" | grep -q "provisioned the running platform" || fail "not provisioned through the platform: $out"
+[ -f "$dir/running/pck_chain.pem" ] || fail "the platform did not store its chain"
+[ "$(ls "$dir/dev/issued" | wc -l)" = 2 ] || fail "the PKI did not keep the issued certificates"
 
 # Collateral with owner edits, in dcap-qvl's JSON layout, and CRLs that openssl reads.
 "$ccbox" pki tcb-recovery --pki "$dir/dev" --components 20202020202020202020202020202020 --pcesvn 3

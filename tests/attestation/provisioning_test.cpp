@@ -75,5 +75,21 @@ TEST_F(DevelopmentDefault, RacingFirstQuotesEndUnderOnePki) {
     EXPECT_EQ(leftovers, 0u);
 }
 
+TEST(PckChainCheck, ThePlatformStoresOnlyItsOwnCertificate) {
+    auto secrets = make_secrets(PlatformMode::kDevelopment);
+    Pki pki = make_pki(true, secrets);
+    Platform mine = provision(pki, secrets);
+    EXPECT_TRUE(quoting::check_pck_chain_for(secrets, mine.chain).ok());
+    // Another platform's certificate, or a chain out of order, is refused.
+    Platform other = provision(pki, make_secrets(PlatformMode::kDevelopment));
+    auto r = quoting::check_pck_chain_for(secrets, other.chain);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message().find("not for the platform's PCK key"), std::string::npos);
+    const std::string reordered = certificate_pem(pki.pck_ca()) + certificate_pem(mine.pck.get()) +
+                                  certificate_pem(pki.root());
+    EXPECT_FALSE(quoting::check_pck_chain_for(secrets, reordered).ok());
+    EXPECT_FALSE(quoting::check_pck_chain_for(secrets, certificate_pem(mine.pck.get())).ok());
+}
+
 }  // namespace
 }  // namespace ccbox::attestation

@@ -34,16 +34,33 @@ attestation::QeIdentitySettings model_qe_identity() {
     return qe;
 }
 
+Result<void> check_pck_chain_for(const PlatformSecrets& secrets, const std::string& pem) {
+    CCBOX_ASSIGN_OR_RETURN(auto certs, attestation::parse_pem_certificates(pem, "PCK chain"));
+    if (certs.size() != 3)
+        return Error(CCBOX_INVALID_PARAMETER, "PCK chain: expected the PCK certificate, its CA and the root");
+    CCBOX_ASSIGN_OR_RETURN(auto key, pck_key(secrets));
+    if (X509_check_private_key(certs[0].get(), key.get()) != 1)
+        return Error(CCBOX_VERIFY_FAILED, "PCK chain: the first certificate is not for the platform's PCK key");
+    CCBOX_ASSIGN_OR_RETURN(auto ext, attestation::sgx_extension_of(certs[0].get()));
+    CCBOX_ASSIGN_OR_RETURN(auto fields, platform_sgx_fields(secrets));
+    if (ext.ppid != fields.ppid || ext.cpusvn != fields.cpusvn || ext.tcb_components != fields.tcb_components ||
+        ext.pcesvn != fields.pcesvn || ext.fmspc != fields.fmspc || ext.pce_id != fields.pce_id)
+        return Error(CCBOX_VERIFY_FAILED, "PCK chain: the certificate's SGX extension is not this platform's");
+    if (X509_NAME_cmp(X509_get_issuer_name(certs[0].get()), X509_get_subject_name(certs[1].get())) != 0 ||
+        X509_verify(certs[0].get(), X509_get0_pubkey(certs[1].get())) != 1 ||
+        X509_verify(certs[1].get(), X509_get0_pubkey(certs[2].get())) != 1)
+        return Error(CCBOX_VERIFY_FAILED, "PCK chain: not leaf, its issuing CA and the root, in that order");
+    return ok_result();
+}
+
 Result<void> provision(const std::string& state_dir, const PlatformSecrets& secrets, const attestation::Pki& pki,
                        int64_t now) {
     CCBOX_ASSIGN_OR_RETURN(auto csr, pck_certificate_request(secrets));
     CCBOX_ASSIGN_OR_RETURN(auto fields, platform_sgx_fields(secrets));
     CCBOX_ASSIGN_OR_RETURN(auto cert, pki.issue_pck(csr, fields, now));
-    // The returned certificate must be for our key: a CA cannot swap in another.
-    CCBOX_ASSIGN_OR_RETURN(auto key, pck_key(secrets));
-    if (X509_check_private_key(cert.get(), key.get()) != 1)
-        return Error(CCBOX_VERIFY_FAILED, "provisioning: the issued certificate is not for the platform's PCK key");
+    // The returned certificate must be for our key and fields: a CA cannot swap in another.
     const std::string chain = pki.pck_chain_pem(cert.get());
+    CCBOX_TRY(check_pck_chain_for(secrets, chain));
     return write_file_atomic(state_dir + "/" + kPckChainFile,
                              std::span(reinterpret_cast<const uint8_t*>(chain.data()), chain.size()), 0600);
 }

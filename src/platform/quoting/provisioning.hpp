@@ -25,6 +25,10 @@ attestation::QeIdentitySettings model_qe_identity();
 Result<void> provision(const std::string& state_dir, const PlatformSecrets& secrets, const attestation::Pki& pki,
                        int64_t now);
 
+// Whether `pem` is leaf ‖ PCK CA ‖ root for this platform: the leaf's key is the platform's
+// PCK key and its SGX extension states the platform's own fields.
+Result<void> check_pck_chain_for(const PlatformSecrets& secrets, const std::string& pem);
+
 // The stored chain; on first use of an unprovisioned platform, the development default
 // (`notice` then says where the development PKI was made).
 Result<std::string> pck_chain(const std::string& state_dir, const PlatformSecrets& secrets, int64_t now,

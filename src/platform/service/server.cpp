@@ -288,6 +288,8 @@ void Server::handle_client_request(int fd, protocol::Message& m) {
         }
         case protocol::Type::kQeTargetInfo:
         case protocol::Type::kGetQuote:
+        case protocol::Type::kPckRequest:
+        case protocol::Type::kStorePckChain:
             result = quoting::serve_quoting_request(fd, m, options_.paths.state_dir, secrets_);
             break;
         case protocol::Type::kStop:

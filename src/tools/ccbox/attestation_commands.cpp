@@ -2,6 +2,7 @@
 
 #include "attestation/pki_store.hpp"
 #include "attestation/verifier.hpp"
+#include "host/isolated/platform_client.hpp"
 #include "platform/quoting/provisioning.hpp"
 #include "platform/service/state_dir.hpp"
 #include "services/collateral/pccs_server.hpp"
@@ -13,10 +14,12 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace ccbox {
 namespace {
@@ -52,9 +55,6 @@ Result<int64_t> time_option(const std::string& text, int64_t fallback, const cha
 
 int64_t now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-std::string state_dir_of(const std::string& chosen) {
-    return platform_paths_chosen(chosen, "").state_dir;
-}
 
 class Commands final : public AttestationCommands {
 public:
@@ -179,21 +179,50 @@ private:
 
     Result<void> platform_provision() {
         CCBOX_ASSIGN_OR_RETURN(Pki pki, Pki::load(dir_));
-        const std::string state = state_dir_of(state_dir_);
-        CCBOX_TRY(prepare_state_dir(state));
-        CCBOX_ASSIGN_OR_RETURN(PlatformSecrets secrets, load_or_create_secrets(state));
-        CCBOX_TRY(quoting::provision(state, secrets, pki, now()));
+        const PlatformPaths paths = platform_paths_chosen(state_dir_, "");
+        std::string chain;
+        if (auto fd = host::connect_platform(paths, false); fd) {
+            // A running platform derives its PCK key and makes the request itself.
+            auto done = provision_via_platform(*fd, pki, &chain);
+            ::close(*fd);
+            CCBOX_TRY(done);
+            std::printf("provisioned the running platform at %s\n", paths.socket.c_str());
+        } else {
+            CCBOX_TRY(prepare_state_dir(paths.state_dir));
+            CCBOX_ASSIGN_OR_RETURN(PlatformSecrets secrets, load_or_create_secrets(paths.state_dir));
+            CCBOX_TRY(quoting::provision(paths.state_dir, secrets, pki, now()));
+            CCBOX_ASSIGN_OR_RETURN(chain, read_text(paths.state_dir + "/" + quoting::kPckChainFile, 1 << 20));
+            std::printf("provisioned the platform in %s: PCK certificate chain in %s/%s\n", paths.state_dir.c_str(),
+                        paths.state_dir.c_str(), quoting::kPckChainFile);
+        }
         // The PKI keeps what it issued, by PPID, for `ccbox pccs serve`'s pckcert path.
-        CCBOX_ASSIGN_OR_RETURN(std::string chain, read_text(state + "/" + quoting::kPckChainFile, 1 << 20));
-        CCBOX_ASSIGN_OR_RETURN(auto certs, parse_pem_certificates(chain, "pck_chain.pem"));
+        CCBOX_ASSIGN_OR_RETURN(auto certs, parse_pem_certificates(chain, "PCK chain"));
         CCBOX_ASSIGN_OR_RETURN(auto ext, sgx_extension_of(certs[0].get()));
         std::string ppid = to_hex(ext.ppid);
         for (char& c : ppid)
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         ::mkdir((dir_ + "/issued").c_str(), 0755);
-        CCBOX_TRY(write_text(dir_ + "/issued/" + ppid + ".pem", certificate_pem(certs[0].get())));
-        std::printf("provisioned the platform in %s: PCK certificate chain in %s/%s\n", state.c_str(), state.c_str(),
-                    quoting::kPckChainFile);
+        return write_text(dir_ + "/issued/" + ppid + ".pem", certificate_pem(certs[0].get()));
+    }
+
+    Result<void> provision_via_platform(int fd, const Pki& pki, std::string* chain) {
+        CCBOX_ASSIGN_OR_RETURN(protocol::Message reply, host::platform_request(fd, protocol::Type::kPckRequest));
+        reply.close_fds();
+        uint32_t csr_size = 0;
+        if (reply.type != protocol::Type::kPckRequestReply || reply.payload.size() < 4 ||
+            (std::memcpy(&csr_size, reply.payload.data(), 4), csr_size > reply.payload.size() - 4))
+            return Error(CCBOX_PROTOCOL_ERROR, "provisioning: malformed PCK request from the platform");
+        const auto payload = std::span(reply.payload);
+        CCBOX_ASSIGN_OR_RETURN(SgxExtension fields, parse_sgx_extension(payload.subspan(4 + csr_size)));
+        CCBOX_ASSIGN_OR_RETURN(Cert cert, pki.issue_pck(payload.subspan(4, csr_size), fields, now()));
+        *chain = pki.pck_chain_pem(cert.get());
+        CCBOX_ASSIGN_OR_RETURN(protocol::Message stored,
+                               host::platform_request(fd, protocol::Type::kStorePckChain,
+                                                      std::span(reinterpret_cast<const uint8_t*>(chain->data()),
+                                                                chain->size())));
+        stored.close_fds();
+        if (stored.type != protocol::Type::kOk)
+            return Error(CCBOX_PROTOCOL_ERROR, "provisioning: the platform did not store its certificate");
         return ok_result();
     }
 
