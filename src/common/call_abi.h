@@ -54,6 +54,9 @@ enum {
     CCBOX_OCALL_WRITE = CCBOX_BUILTIN_CALL_BASE + 3,   /* in: u32 fd, bytes    out: u64 written */
     CCBOX_OCALL_CLOCK = CCBOX_BUILTIN_CALL_BASE + 4,   /* in: u32 clock id     out: i64 sec, i64 nsec */
     CCBOX_OCALL_SLEEP = CCBOX_BUILTIN_CALL_BASE + 5,   /* in: u64 nanoseconds */
+    /* Remote attestation (docs/attestation.md): the host passes these to the platform's QE. */
+    CCBOX_OCALL_QE_TARGET_INFO = CCBOX_BUILTIN_CALL_BASE + 6, /* out: TARGETINFO (512 B) */
+    CCBOX_OCALL_GET_QUOTE = CCBOX_BUILTIN_CALL_BASE + 7,      /* in: REPORT (432 B)  out: quote */
 };
 
 /* One call crossing the boundary, in untrusted memory. The side that is called reads the

@@ -7,6 +7,7 @@
 #include "platform/loader.hpp"
 
 #include <cstdint>
+#include <vector>
 
 namespace ccbox::host {
 
@@ -36,6 +37,13 @@ public:
     // Whether the enclave can read host memory at [pointer, pointer+size) directly; if not,
     // call buffers are staged through allocate_shared().
     virtual bool reachable(const void* /*pointer*/, size_t /*size*/) const { return true; }
+
+    // The platform's quoting enclave (docs/attestation.md): its TARGETINFO, and a quote for a
+    // REPORT an enclave made for it. The platform checks the REPORT's MAC.
+    virtual ccbox_result_t qe_target_info(void* /*targetinfo 512 B*/) { return CCBOX_UNSUPPORTED; }
+    virtual ccbox_result_t quote(const void* /*report 432 B*/, std::vector<uint8_t>* /*quote*/) {
+        return CCBOX_UNSUPPORTED;
+    }
 };
 
 }  // namespace ccbox::host

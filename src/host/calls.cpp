@@ -120,6 +120,29 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             int64_t out[2] = {ts.tv_sec, ts.tv_nsec};
             return write_output(s, out);
         }
+        case CCBOX_OCALL_QE_TARGET_INFO: {
+            if (s.input_size != 0 || s.output_size < 512)
+                return CCBOX_INVALID_PARAMETER;
+            ccbox_result_t r = enclave->backend->qe_target_info(reinterpret_cast<void*>(s.output_buffer));
+            if (r == CCBOX_OK)
+                s.output_written = 512;
+            return r;
+        }
+        case CCBOX_OCALL_GET_QUOTE: {
+            if (s.input_size != 432)
+                return CCBOX_INVALID_PARAMETER;
+            uint8_t report[432];
+            std::memcpy(report, reinterpret_cast<const void*>(s.input_buffer), sizeof report);
+            std::vector<uint8_t> quote;
+            ccbox_result_t r = enclave->backend->quote(report, &quote);
+            if (r != CCBOX_OK)
+                return r;
+            if (quote.size() > s.output_size)
+                return CCBOX_BUFFER_TOO_SMALL;
+            std::memcpy(reinterpret_cast<void*>(s.output_buffer), quote.data(), quote.size());
+            s.output_written = quote.size();
+            return CCBOX_OK;
+        }
         case CCBOX_OCALL_SLEEP: {
             uint64_t ns;
             if (!read_input(s, &ns))

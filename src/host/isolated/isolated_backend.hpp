@@ -8,6 +8,7 @@
 #include "platform/service/state_dir.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace ccbox::host {
@@ -48,6 +49,8 @@ public:
     bool reachable(const void* pointer, size_t size) const override;
 
     int process_id() const override { return pid_; }
+    ccbox_result_t qe_target_info(void* targetinfo) override;                      // isolated_quoting.cpp
+    ccbox_result_t quote(const void* report, std::vector<uint8_t>* out) override;  // isolated_quoting.cpp
 
 private:
     IsolatedBackend() = default;
@@ -55,6 +58,7 @@ private:
     bool process_gone();
 
     int connection_ = -1;
+    std::mutex connection_mutex_;  // quoting requests come from any TCS thread
     int pidfd_ = -1;
     pid_t pid_ = -1;
     uint64_t enclave_id_ = 0;

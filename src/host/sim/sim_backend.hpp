@@ -33,6 +33,8 @@ public:
     void free_shared(void* pointer) override;
     void* reallocate_shared(void* pointer, size_t size) override;
     bool overlaps_enclave(uintptr_t address, size_t size) const override;
+    ccbox_result_t qe_target_info(void* targetinfo) override;                      // sim_quoting.cpp
+    ccbox_result_t quote(const void* report, std::vector<uint8_t>* out) override;  // sim_quoting.cpp
 
     const LoadedEnclave& loaded() const { return *loaded_; }
 

@@ -29,6 +29,13 @@ enum class Type : uint16_t {
     kStatus = 6,            // host -> platform: {}
     kStatusReply = 7,       // platform -> host: JSON text
     kStop = 8,              // host -> platform: {}
+    kQeTargetInfo = 9,      // host -> platform: {}  (docs/attestation.md)
+    kQeTargetInfoReply = 10,  // platform -> host: TARGETINFO of the QE (512 B)
+    kGetQuote = 11,         // host -> platform: REPORT targeted at the QE (432 B)
+    kQuoteReply = 12,       // platform -> host: the quote
+    kPckRequest = 13,       // host -> platform: {}  (`ccbox platform provision`)
+    kPckRequestReply = 14,  // platform -> host: {u32 CSR size, CSR (DER), SGX extension fields (DER)}
+    kStorePckChain = 15,    // host -> platform: the issued chain (PEM); only the platform's uid or root
     // platform <-> enclave process
     kLoad = 20,             // platform -> enclave process: LoadRequest + fds {image, arena memfd}
     kLoaded = 21,           // enclave process -> platform: LoadReply

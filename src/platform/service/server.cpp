@@ -3,6 +3,7 @@
 #include "platform/service/server_state.hpp"
 
 #include "common/arena_abi.h"
+#include "platform/quoting/quote_service.hpp"
 #include "platform/report.hpp"
 #include "platform/service/raw_syscall.h"
 #include "support/hex.hpp"
@@ -288,6 +289,12 @@ void Server::handle_client_request(int fd, protocol::Message& m) {
                          : Result<void>(Error(CCBOX_PROTOCOL_ERROR, "malformed status request"));
             break;
         }
+        case protocol::Type::kQeTargetInfo:
+        case protocol::Type::kGetQuote:
+        case protocol::Type::kPckRequest:
+        case protocol::Type::kStorePckChain:
+            result = quoting::serve_quoting_request(fd, m, options_.paths.state_dir, secrets_);
+            break;
         case protocol::Type::kStop:
             if (!is_administrator(client)) {
                 platform_log("refused stop from uid %u (pid %d): not an administrator", client.uid, client.pid);

@@ -2,6 +2,7 @@
 #include "platform/measurement.hpp"
 #include "support/file_io.hpp"
 #include "support/hex.hpp"
+#include "tools/ccbox/attestation_commands.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/platform_commands.hpp"
@@ -303,6 +304,7 @@ int main_impl(int argc, char** argv) {
     auto* uninstall_cmd = platform_cmd->add_subcommand("uninstall", "Undo `ccbox platform install` (root)");
     add_install_location(uninstall_cmd);
     uninstall_cmd->add_flag("--purge", install.purge, "remove the state directory and its secrets too");
+    auto attestation_cmds = register_attestation_commands(app, *platform_cmd);
 
     try {
         app.parse(argc, argv);
@@ -336,6 +338,8 @@ int main_impl(int argc, char** argv) {
         return run(platform_install(install));
     if (*uninstall_cmd)
         return run(platform_uninstall(install));
+    if (int rc = attestation_cmds->run(); rc >= 0)
+        return rc;
     return 2;
 }
 
