@@ -5,7 +5,7 @@
 #include "common/arena_abi.h"
 #include "common/call_abi.h"
 #include "host/isolated/isolated_backend.hpp"
-#include "identity_test_u.h"
+#include "identity_enclaves.hpp"
 #include "platform/service/enclave_privileges.hpp"
 #include "shared_platform.hpp"
 
@@ -29,19 +29,12 @@ using ccbox::test::TempDir;
 
 constexpr const char* kMarker = "/tmp/ccbox-prelockdown-marker";  // marker_enclave.c
 
-std::string identity_image(const std::string& name = "identity_enclave.signed") {
-    return ccbox::test::built_file("identity/" + name);
-}
+using ccbox::test::identity_image;
+using ccbox::test::seals;
 std::string marker_image() { return ccbox::test::built_file("isolation/marker_enclave.signed"); }
-
 ccbox_result_t create(const std::string& path, const ccbox_enclave_setting_t* setting, ccbox_enclave_t** e,
                       uint32_t flags = CCBOX_ENCLAVE_FLAG_ISOLATED) {
-    return ccbox_create_identity_test_enclave(path.c_str(), flags, setting, setting ? 1 : 0, e);
-}
-
-bool seals(ccbox_enclave_t* e) {
-    int r = -1;
-    return id_seal_roundtrips(e, &r, 64, 2) == CCBOX_OK && r == CCBOX_OK;
+    return ccbox::test::create_identity_enclave(path, setting, e, flags);
 }
 
 std::map<std::string, std::string> proc_status(pid_t pid) {

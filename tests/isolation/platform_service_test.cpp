@@ -1,7 +1,7 @@
 // The platform as a service (issue "The platform's own trust boundary"): a system platform of
 // its own user keeps its secrets from its clients, the development/production mode is reported
 // and attested so that a verifier tells them apart, and a long load stalls no one.
-#include "identity_test_u.h"
+#include "identity_enclaves.hpp"
 #include "shared_platform.hpp"
 
 #include <ccbox/bits/report.h>
@@ -22,18 +22,11 @@ using ccbox::test::run_as_nobody;
 using ccbox::test::SharedPlatform;
 using ccbox::test::TempDir;
 
-std::string identity_image(const std::string& name = "identity_enclave.signed") {
-    return ccbox::test::built_file("identity/" + name);
-}
-
+using ccbox::test::identity_image;
+using ccbox::test::seals;
 ccbox_result_t create(const std::string& path, const ccbox_enclave_setting_t* setting, ccbox_enclave_t** e,
                       uint32_t flags = CCBOX_ENCLAVE_FLAG_ISOLATED) {
-    return ccbox_create_identity_test_enclave(path.c_str(), flags, setting, setting ? 1 : 0, e);
-}
-
-bool seals(ccbox_enclave_t* e) {
-    int r = -1;
-    return id_seal_roundtrips(e, &r, 64, 2) == CCBOX_OK && r == CCBOX_OK;
+    return ccbox::test::create_identity_enclave(path, setting, e, flags);
 }
 
 ccbox_enclave_setting_t setting_for(ccbox_enclave_setting_platform_t* p) {
