@@ -102,12 +102,15 @@ int attack_before_lockdown(const ccbox_enclave_setting_t* setting) {
     ccbox_enclave_t* e = nullptr;
     const ccbox_result_t created = create(marker_image(), setting, &e);
     ccbox::host::testing::set_arena_hook({});
-    if (e)
-        ccbox_terminate_enclave(e);
     if (fs::exists(kMarker))
         return 10;
-    if (created != CCBOX_OK && created != CCBOX_ENCLAVE_ABORTED)
+    // Created (its constructor then died on its first real entry, locked down), or refused
+    // cleanly: nothing half-made is handed out. Which refusal depends on which of the host's
+    // INITs the lifecycle saw first.
+    if (created != CCBOX_OK && e)
         return 11;
+    if (e)
+        ccbox_terminate_enclave(e);
     ccbox_enclave_t* other = nullptr;
     if (create(identity_image(), setting, &other) != CCBOX_OK || !seals(other))
         return 12;
