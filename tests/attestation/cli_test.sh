@@ -28,10 +28,16 @@ fi
 "$ccbox" pki init --out "$dir/prod" >/dev/null
 "$ccbox" pki init --out "$dir/dev" --development >/dev/null
 [ "$(stat -c %a "$dir/dev/root_ca.key.pem")" = 600 ] || fail "the root key is not 0600"
-if out=$("$ccbox" platform provision --pki "$dir/prod" --state-dir "$dir/state" 2>&1); then
+# Offline, provisioning certifies the TCB the platform will have when the same user starts it: an
+# ordinary user's platform is development, so the production PKI refuses it.
+mkdir -p "$dir/user" && cp -r "$dir/prod" "$dir/user/prod" && chown -R nobody "$dir/user" && chmod 755 "$dir"
+if out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+         "$ccbox" platform provision --pki "$dir/user/prod" --state-dir "$dir/user/state" 2>&1); then
     fail "a production PKI certified a development platform"
 fi
 echo "$out" | grep -q "development platform" || fail "refusal: $out"
+# Root's platform is production: the production PKI certifies it.
+"$ccbox" platform provision --pki "$dir/prod" --state-dir "$dir/rootstate" >/dev/null || fail "production refused"
 "$ccbox" platform provision --pki "$dir/dev" --state-dir "$dir/state" >/dev/null
 openssl x509 -in "$dir/state/pck_chain.pem" -noout -text | grep -q "1.2.840.113741.1.13.1" || fail "no SGX extension"
 openssl verify -CAfile "$dir/dev/root_ca.pem" -untrusted "$dir/dev/pck_ca.pem" "$dir/state/pck_chain.pem" >/dev/null \

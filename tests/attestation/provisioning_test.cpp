@@ -64,7 +64,7 @@ TEST_F(DevelopmentDefault, RacingFirstQuotesEndUnderOnePki) {
     }
     auto pki = Pki::load(dir + "/development-pki");
     ASSERT_TRUE(pki.ok()) << pki.error().message();
-    auto chain = read_file(dir + "/pck_chain.pem");
+    auto chain = read_file(quoting::pck_chain_path(dir, secrets));
     ASSERT_TRUE(chain.ok());
     Platform p{secrets, nullptr, std::string(chain->begin(), chain->end())};
     auto r = verify_quote(quote_of(p), collateral_of(*pki), roots_of(*pki), kNow);

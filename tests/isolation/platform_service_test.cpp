@@ -125,10 +125,11 @@ struct Installed {
                                  "--run-dir", run, "--unit-dir", units, "--no-start", "--ccboxd",
                                  std::getenv("CCBOX_PLATFORM_PATH")});
     }
-    ~Installed() {
-        (void)ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "uninstall", "--user", user, "--state-dir",
-                                state, "--purge"});
+    ccbox::test::CommandResult uninstall() {
+        return ccbox::test::run({ccbox::test::ccbox_tool(), "platform", "uninstall", "--user", user, "--state-dir",
+                                 state, "--run-dir", run, "--unit-dir", units, "--purge"});
     }
+    ~Installed() { (void)uninstall(); }
 };
 
 int attack_separate_platform(const std::string& socket, const std::string& state, pid_t platform) {
@@ -193,6 +194,23 @@ TEST(PlatformService, ASeparatePlatformUserKeepsTheSecrets) {
     int status = 0;
     ::waitpid(platform, &status, 0);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+    // The installation record lives where the platform's account can write: a record that
+    // points elsewhere is refused, and nothing is removed.
+    const std::string record = installed.state + "/installed.json";
+    const std::vector<uint8_t> kept = ccbox::test::read_bytes(record);
+    const std::string forged = R"({"user": "root", "created_user": true, "unit": "/etc/passwd", "run_dir": "/"})";
+    ccbox::test::write_bytes(record, std::vector<uint8_t>(forged.begin(), forged.end()));
+    r = installed.uninstall();
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("not an installation record"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(installed.run)) << "nothing was removed";
+    ccbox::test::write_bytes(record, kept);
+    r = installed.uninstall();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(::getpwnam(installed.user.c_str()), nullptr) << "the account install created is gone";
+    EXPECT_FALSE(fs::exists(installed.run));
+    EXPECT_FALSE(fs::exists(installed.units + "/ccboxd.service"));
 }
 
 TEST(PlatformService, TheShippedUnitIsTheOneInstallWrites) {

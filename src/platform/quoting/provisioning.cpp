@@ -61,13 +61,13 @@ Result<void> provision(const std::string& state_dir, const PlatformSecrets& secr
     // The returned certificate must be for our key and fields: a CA cannot swap in another.
     const std::string chain = pki.pck_chain_pem(cert.get());
     CCBOX_TRY(check_pck_chain_for(secrets, chain));
-    return write_file_atomic(state_dir + "/" + kPckChainFile,
+    return write_file_atomic(pck_chain_path(state_dir, secrets),
                              std::span(reinterpret_cast<const uint8_t*>(chain.data()), chain.size()), 0600);
 }
 
 Result<std::string> pck_chain(const std::string& state_dir, const PlatformSecrets& secrets, int64_t now,
                               std::string* notice) {
-    const std::string path = state_dir + "/" + kPckChainFile;
+    const std::string path = pck_chain_path(state_dir, secrets);
     if (::access(path.c_str(), F_OK) != 0) {
         const std::string pki_dir = state_dir + "/" + kDevelopmentPkiDir;
         auto pki = attestation::Pki::load(pki_dir);

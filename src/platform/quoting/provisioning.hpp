@@ -13,7 +13,14 @@
 
 namespace ccbox::quoting {
 
-inline constexpr const char* kPckChainFile = "pck_chain.pem";
+inline constexpr const char* kPckChainFile = "pck_chain.pem";  // a production TCB's
+inline constexpr const char* kDevelopmentPckChainFile = "pck_chain.development.pem";
+// The PCK chain of the platform's current TCB: a PCK key (and so its certificate) belongs to one
+// CPUSVN, and a state directory can serve a production platform and a development one (the sim
+// backend, a user's platform) whose isolation SVNs differ.
+inline std::string pck_chain_path(const std::string& state_dir, const PlatformSecrets& secrets) {
+    return state_dir + "/" + (secrets.cpusvn[15] >= 1 ? kPckChainFile : kDevelopmentPckChainFile);
+}
 inline constexpr const char* kDevelopmentPkiDir = "development-pki";
 
 // The default TCB level and QE Identity of a PKI for ccbox platforms of `mode`.

@@ -45,7 +45,7 @@ Result<void> serve_quoting_request(int fd, const protocol::Message& request, con
             return Error(CCBOX_NOT_OWNER, "store PCK chain: only the platform's user or root may provision it");
         const std::string pem(request.payload.begin(), request.payload.end());
         CCBOX_TRY(check_pck_chain_for(secrets, pem));
-        CCBOX_TRY(write_file_atomic(state_dir + "/" + kPckChainFile, request.payload, 0600));
+        CCBOX_TRY(write_file_atomic(pck_chain_path(state_dir, secrets), request.payload, 0600));
         return protocol::send_message(fd, protocol::Type::kOk, {});
     }
     if (request.type != protocol::Type::kGetQuote || request.payload.size() != sgx::kReportSize)

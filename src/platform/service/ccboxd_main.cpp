@@ -43,6 +43,7 @@ ccbox::PlatformMode mode_of_this_process(const std::string& platform_user, bool 
 
 int main(int argc, char** argv) {
     if (argc == 6 && std::string(argv[1]) == "--enclave-process") {
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // the kernel already made it so (an unreadable image)
         ccbox::EnclaveProcessArguments arguments;
         arguments.platform_pid = static_cast<pid_t>(std::atol(argv[2]));
         arguments.credentials = {static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)),

@@ -35,7 +35,8 @@ constexpr int kRequiredArenaSeals = F_SEAL_SHRINK | F_SEAL_GROW;
 // copy and the sealed memfd), so no client may make it hold more than this.
 constexpr size_t kMaxLoadsPerUid = 4;
 constexpr size_t kMaxLoads = 32;
-constexpr uint64_t kMaxIntakeBytes = uint64_t(4) << 30;
+constexpr uint64_t kMaxIntakeBytes = uint64_t(2) << 30;
+constexpr uint32_t kMaxIntakeThreads = 8;
 
 // The arena is the host's memfd, and the platform writes to it when the enclave dies: it must
 // be a shmem memfd sealed so that no client can shrink it under the platform's mapping
@@ -87,6 +88,8 @@ IntakeJob::IntakeJob() : event(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 IntakeJob::~IntakeJob() {
     if (result && result->ok() && result->value().memfd >= 0)
         ::close(result->value().memfd);
+    if (budget)
+        budget->bytes.fetch_sub(charged);
     if (event >= 0)
         ::close(event);
 }
@@ -109,11 +112,10 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
     if (of_uid >= kMaxLoadsPerUid || loads_.size() >= kMaxLoads)
         return Error(CCBOX_BUSY, "too many enclave creations under way (at most " + std::to_string(kMaxLoadsPerUid) +
                                      " per user, " + std::to_string(kMaxLoads) + " in all); try again when one ends");
-    struct stat st {};
-    const uint64_t bytes = ::fstat(m.fds[0], &st) == 0 && S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
-    if (bytes > kMaxIntakeBytes - std::min(intake_bytes_, kMaxIntakeBytes))
-        return Error(CCBOX_BUSY, "the platform is taking in too many image bytes at once; try again when a creation "
-                                 "ends");
+    // Nothing about the image is looked at here (even fstat can block on a hostile file system):
+    // the intake thread does that, within the budget.
+    if (intake_budget_->threads.load() >= kMaxIntakeThreads)
+        return Error(CCBOX_BUSY, "the platform is taking in too many images at once; try again when one ends");
 
     auto job = std::make_shared<IntakeJob>();
     const int image_fd = ::fcntl(m.fds[0], F_DUPFD_CLOEXEC, 0);
@@ -128,8 +130,6 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
     load.id = next_id_++;
     load.client = client;
     load.owner_uid = uid;
-    load.intake_bytes = bytes;
-    intake_bytes_ += bytes;
     load.request = request;
     load.arena_fd = arena_fd;
     load.job = job;
@@ -138,12 +138,27 @@ Result<void> Server::start_load(int client, protocol::Message& m) {
     options.debug = request.flags & wire::kLoadDebug;
     // The thread owns its descriptor and shares the job; a load abandoned meanwhile just
     // leaves the result unclaimed.
+    job->budget = intake_budget_;
+    intake_budget_->threads.fetch_add(1);
     std::thread([job, image_fd, name = std::string(request.image_name), options] {
         // Bulk work: the serving thread, which answers EGETKEY and EREPORT, goes first.
         (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
-        job->result = take_in_image(image_fd, name, options);
-        ::close(image_fd);
+        auto reserve = [&job](uint64_t bytes) -> Result<void> {
+            // Its copy and the memfd: twice the image, held until the load ends.
+            const uint64_t need = 2 * bytes;
+            uint64_t held = job->budget->bytes.load();
+            do {
+                if (need > kMaxIntakeBytes || held > kMaxIntakeBytes - need)
+                    return Error(CCBOX_BUSY, "the platform is taking in too many image bytes at once; try again "
+                                             "when a creation ends");
+            } while (!job->budget->bytes.compare_exchange_weak(held, held + need));
+            job->charged = need;
+            return ok_result();
+        };
+        job->result = take_in_image(image_fd, name, options, reserve);
+        ::close(image_fd);  // on this thread: a close that blocks holds up only this intake
         job->ready.store(true, std::memory_order_release);
+        job->budget->threads.fetch_sub(1);
         const uint64_t one = 1;
         (void)!::write(job->event, &one, sizeof one);
     }).detach();
@@ -203,7 +218,7 @@ Result<void> Server::spawn_enclave_process(PendingLoad& load) {
     if (pid == 0) {
         // A fresh image: the enclave process inherits nothing of the platform's memory.
         ::dup2(sv[1], 3);
-        ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+        ::syscall(SYS_execveat, enclave_exe_, "", argv, environ, AT_EMPTY_PATH);
         ::_exit(127);
     }
     ::close(sv[1]);
@@ -330,7 +345,6 @@ void Server::abandon_load(uint64_t id, const char* why) {
     if (load.intake)
         close_fd(load.intake->memfd);
     epc_reserved_pages_ -= load.reserved_pages;
-    intake_bytes_ -= load.intake_bytes;
     if (load.id_slot)
         id_slots_.erase(*load.id_slot);
     if (why)

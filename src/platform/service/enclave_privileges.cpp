@@ -48,15 +48,6 @@ Result<void> clear_capabilities() {
     return ok_result();
 }
 
-bool write_file(const char* path, const std::string& text) {
-    int fd = ::open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-    ::close(fd);
-    return ok;
-}
-
 // In a fresh mount namespace: nothing propagates back, and the state directory is covered by
 // an empty, read-only tmpfs.
 Result<void> hide_state_dir(const std::string& state_dir) {
@@ -94,23 +85,11 @@ Result<void> drop_as_privileged(const EnclaveCredentials& c, const std::string& 
     return clear_capabilities();
 }
 
-Result<void> drop_as_unprivileged(const std::string& state_dir) {
-    const uid_t uid = ::geteuid();
-    const gid_t gid = ::getegid();
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET) != 0) {
-        note(std::string("no unprivileged user namespaces (") + std::strerror(errno) +
-             "): the enclave process keeps the platform's uid; only the lockdown confines it");
-        return ok_result();
-    }
-    // Same ids inside as outside; setgroups denied, as the kernel requires of an unprivileged map.
-    if (!write_file("/proc/self/setgroups", "deny") ||
-        !write_file("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n") ||
-        !write_file("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
-        return failed("writing the user namespace's id maps");
-    CCBOX_TRY(hide_state_dir(state_dir));
-    CCBOX_TRY(drop_bounding_set());
-    return clear_capabilities();
-}
+// A platform of an ordinary user: its enclave processes are non-dumpable from their execve (an
+// image they may not read), which also closes /proc/self/uid_map to them, so no user namespace
+// can be set up; they keep the platform's uid and the lockdown alone confines them. Hiding the
+// state directory would protect nothing here: that user can read it anyway.
+Result<void> drop_as_unprivileged() { return ok_result(); }
 
 }  // namespace
 
@@ -118,7 +97,7 @@ Result<void> drop_enclave_privileges(const EnclaveCredentials& credentials, cons
     // Another uid only when the platform can still kill the process afterwards (CAP_KILL).
     if (has_capability(CAP_SETUID) && has_capability(CAP_SETGID) && has_capability(CAP_KILL))
         return drop_as_privileged(credentials, state_dir);
-    return drop_as_unprivileged(state_dir);
+    return drop_as_unprivileged();
 }
 
 }  // namespace ccbox

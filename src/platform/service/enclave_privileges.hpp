@@ -22,12 +22,12 @@ struct EnclaveCredentials {
 
 // With CAP_SETUID, CAP_SETGID and CAP_KILL (a root platform, or the system unit's ambient
 // capabilities; without CAP_KILL the platform could not end a process of another uid):
-// private mount, IPC and network namespaces (with CAP_SYS_ADMIN), the state directory hidden
-// under an empty tmpfs, an empty capability bounding set (with CAP_SETPCAP), no supplementary
-// groups, and real, effective and saved uid and gid set to `credentials`, which leaves no
-// capability at all. Without them (a platform run by an ordinary user): user, mount, IPC and
-// network namespaces where the kernel allows unprivileged ones, the state directory hidden
-// the same way, and every capability of the new user namespace dropped. Each fallback is
+// private mount, IPC and network namespaces (with CAP_SYS_ADMIN, where the kernel allows), the
+// state directory hidden under an empty tmpfs, an empty capability bounding set (with
+// CAP_SETPCAP), no supplementary groups, and real, effective and saved uid and gid set to
+// `credentials`, which leaves no capability at all. Without them (the platform of an ordinary
+// user, a development platform) nothing changes: the process keeps that user's uid, and is
+// non-dumpable from its execve on because it runs an image it may not read. Each fallback is
 // logged to stderr (the platform's log). Fails only when a step that was possible fails.
 Result<void> drop_enclave_privileges(const EnclaveCredentials& credentials, const std::string& state_dir);
 

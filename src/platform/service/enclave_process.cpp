@@ -15,6 +15,7 @@
 #include "platform/service/raw_syscall.h"
 #include "platform/service/wire.hpp"
 
+#include <linux/futex.h>
 #include <seccomp.h>
 
 #include <atomic>
@@ -185,7 +186,12 @@ Result<void> lock_down() {
         return Error(CCBOX_PLATFORM_ERROR, "seccomp_init failed");
     // Exactly what the runtime's call path needs: futexes for the doorbells, the control
     // socket for EGETKEY/EREPORT, and exiting.
-    int rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0);
+    // Only the two operations the doorbells and the gate use (with or without the private
+    // flag): not the PI and requeue operations, on memory the host shares.
+    int rc = 0;
+    for (int op : {FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, FUTEX_WAKE | FUTEX_PRIVATE_FLAG})
+        rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
+                               SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(op), 0));
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);

@@ -13,7 +13,7 @@ namespace ccbox {
 namespace {
 
 // The largest image the platform copies (its copy and the memfd both hold it for a moment).
-constexpr uint64_t kMaxPlatformImageBytes = uint64_t(2) << 30;
+constexpr uint64_t kMaxPlatformImageBytes = uint64_t(512) << 20;
 
 Result<int> sealed_copy(const Bytes& bytes, const std::string& name) {
     int fd = ::memfd_create("ccbox-image", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -39,7 +39,8 @@ Result<int> sealed_copy(const Bytes& bytes, const std::string& name) {
 
 }  // namespace
 
-Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOptions& options) {
+Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOptions& options,
+                                  const std::function<Result<void>(uint64_t bytes)>& reserve) {
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         return Error(CCBOX_INVALID_IMAGE, name + ": the enclave image must be a regular file");
@@ -47,6 +48,7 @@ Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOpt
         return Error(CCBOX_INVALID_IMAGE, name + ": the image is " + std::to_string(st.st_size >> 20) +
                                               " MiB; the platform takes images of at most " +
                                               std::to_string(kMaxPlatformImageBytes >> 20) + " MiB");
+    CCBOX_TRY(reserve(static_cast<uint64_t>(st.st_size)));
     // One read: what was read is what is measured and what the enclave process gets.
     Bytes bytes(static_cast<size_t>(st.st_size));
     size_t done = 0;

@@ -10,6 +10,7 @@
 #include "support/result.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace ccbox {
@@ -22,9 +23,12 @@ struct ImageIntake {
     uint32_t tcs_count = 0;
 };
 
-// Reads `fd` (a regular file of at most 2 GiB; `name` names it in messages),
+// Reads `fd` (a regular file of at most 512 MiB; `name` names it in messages),
 // makes the sealed copy and computes its layout and identity for a launch with `options`.
 // Can take long (the image is measured): the platform runs it off its serving thread.
-Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOptions& options);
+// `reserve` is asked for the image's size before anything is read, and may refuse; exactly that
+// many bytes are read (a file that grows meanwhile is read up to the size that was reserved).
+Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOptions& options,
+                                  const std::function<Result<void>(uint64_t bytes)>& reserve);
 
 }  // namespace ccbox

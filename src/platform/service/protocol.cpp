@@ -73,10 +73,12 @@ bool take_descriptors(msghdr& msg, std::vector<int>* fds) {
     return !(msg.msg_flags & MSG_CTRUNC);
 }
 
+void (*g_closer)(int) = nullptr;
+
 void close_all(std::vector<int>& fds) {
     for (int fd : fds)
         if (fd >= 0)
-            ::close(fd);
+            close_received_descriptor(fd);
     fds.clear();
 }
 
@@ -157,6 +159,15 @@ Result<std::optional<Message>> FrameReader::receive(int socket) {
 }
 
 void Message::close_fds() { close_all(fds); }
+
+void set_received_descriptor_closer(void (*closer)(int)) { g_closer = closer; }
+
+void close_received_descriptor(int fd) {
+    if (g_closer)
+        g_closer(fd);
+    else
+        ::close(fd);
+}
 
 Result<void> send_message(int socket, Type type, std::span<const uint8_t> payload, std::span<const int> fds) {
     if (payload.size() > kMaxPayload || fds.size() > static_cast<size_t>(kMaxFds))

@@ -131,6 +131,11 @@ private:
     size_t pos_ = 0;
 };
 
+// Descriptors a peer sent are closed through this (default: close()). Closing can block (a FUSE
+// file's flush, a socket that lingers), so the platform hands them to a thread of its own.
+void set_received_descriptor_closer(void (*closer)(int));
+void close_received_descriptor(int fd);
+
 // Error frames carry a result code and a message.
 Result<void> send_error(int socket, const Error& error);
 Error error_from(const Message& message);

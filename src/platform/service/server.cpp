@@ -13,11 +13,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <csignal>
 #include <cstdarg>
 #include <cstring>
 #include <poll.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -39,6 +45,48 @@ void platform_log(const char* format, ...) {
 namespace {
 
 constexpr uint64_t kPage = 4096;
+constexpr size_t kMaxFramesPerRound = 16;  // per peer and poll round: no peer monopolises the loop
+constexpr size_t kMaxPendingCloses = 4096;
+
+// Descriptors clients sent are closed here, off the serving thread: close() can block for as long
+// as the file's owner likes (a FUSE flush, a lingering socket). If the closer itself is stuck,
+// descriptors are kept open rather than closed on the serving thread.
+struct Closer {
+    std::mutex lock;
+    std::condition_variable more;
+    std::deque<int> fds;
+    bool full_logged = false;
+};
+Closer* g_closer = nullptr;
+
+void close_later(int fd) {
+    std::lock_guard<std::mutex> guard(g_closer->lock);
+    if (g_closer->fds.size() >= kMaxPendingCloses) {
+        if (!g_closer->full_logged)
+            platform_log("descriptor closer is stuck: keeping received descriptors open");
+        g_closer->full_logged = true;
+        return;
+    }
+    g_closer->fds.push_back(fd);
+    g_closer->more.notify_one();
+}
+
+void start_closer() {
+    if (g_closer)
+        return;
+    g_closer = new Closer();
+    std::thread([] {
+        for (;;) {
+            std::unique_lock<std::mutex> guard(g_closer->lock);
+            g_closer->more.wait(guard, [] { return !g_closer->fds.empty(); });
+            const int fd = g_closer->fds.front();
+            g_closer->fds.pop_front();
+            guard.unlock();
+            ::close(fd);
+        }
+    }).detach();
+    protocol::set_received_descriptor_closer(close_later);
+}
 
 }  // namespace
 
@@ -61,6 +109,8 @@ Server::~Server() {
     }
     if (signal_fd_ >= 0)
         ::close(signal_fd_);
+    if (enclave_exe_ >= 0)
+        ::close(enclave_exe_);
 }
 
 void end_enclave_process(pid_t pid) {
@@ -79,7 +129,36 @@ uint64_t Server::epc_capacity_pages() const { return options_.sku.epc_bytes / kP
 
 bool Server::is_administrator(const Client& client) const { return client.uid == 0 || client.uid == ::geteuid(); }
 
+// Enclave processes are started from a copy of ccboxd that its own user may execute but not read:
+// the kernel then makes them non-dumpable from their execve on, so no process of that uid can
+// open their memory or attach to them in the moment before they make themselves non-dumpable.
+Result<int> unreadable_copy_of_this_program() {
+    const int self = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (self < 0)
+        return Error(CCBOX_PLATFORM_ERROR, std::string("/proc/self/exe: ") + std::strerror(errno));
+    const int copy = ::memfd_create("ccboxd-enclave", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    struct stat st {};
+    bool ok = copy >= 0 && ::fstat(self, &st) == 0;
+    for (off_t done = 0; ok && done < st.st_size;) {
+        const ssize_t n = ::sendfile(copy, self, nullptr, static_cast<size_t>(st.st_size - done));
+        ok = n > 0;
+        done += n > 0 ? n : 0;
+    }
+    ::close(self);
+    ok = ok && ::fchmod(copy, 0111) == 0 &&
+         ::fcntl(copy, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0;
+    if (!ok) {
+        const int e = errno;
+        if (copy >= 0)
+            ::close(copy);
+        return Error(CCBOX_PLATFORM_ERROR, std::string("cannot copy ccboxd for its enclave processes: ") +
+                                               std::strerror(e));
+    }
+    return copy;
+}
+
 Result<void> Server::listen() {
+    CCBOX_ASSIGN_OR_RETURN(enclave_exe_, unreadable_copy_of_this_program());
     const std::string& path = options_.paths.socket;
     sockaddr_un addr{};
     if (path.size() >= sizeof addr.sun_path)
@@ -104,6 +183,7 @@ Result<void> Server::listen() {
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     sigprocmask(SIG_BLOCK, &signals, nullptr);
+    start_closer();  // after the mask: its thread, like every later one, never takes SIGTERM
     signal_fd_ = ::signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
     ::signal(SIGPIPE, SIG_IGN);
     return ok_result();
@@ -240,7 +320,7 @@ void Server::drop_client(int fd) {
 }
 
 void Server::serve_client(int fd) {
-    for (;;) {
+    for (size_t frames = 0; frames < kMaxFramesPerRound; ++frames) {
         auto it = clients_.find(fd);
         if (it == clients_.end())
             return;  // dropped while handling a request
@@ -329,7 +409,7 @@ void Server::reply_failure(int fd, const Error& error) {
 
 void Server::serve_enclave(Enclave& enclave) {
     const uint64_t id = enclave.id;
-    for (;;) {
+    for (size_t frames = 0; frames < kMaxFramesPerRound; ++frames) {
         auto it = enclaves_.find(id);
         if (it == enclaves_.end())
             return;  // destroyed while handling a request
@@ -356,8 +436,10 @@ void Server::handle_enclave_request(Enclave& enclave, protocol::Message& m) {
         std::memcpy(reply, &code, 4);
         if (key.ok())
             std::memcpy(reply + 4, key->data(), 16);
-        (void)protocol::send_message(enclave.control, protocol::Type::kEgetkeyReply, reply);
+        const bool sent = protocol::send_message(enclave.control, protocol::Type::kEgetkeyReply, reply).ok();
         OPENSSL_cleanse(reply, sizeof reply);
+        if (!sent)  // its socket is full: it sends requests and does not read the answers
+            destroy(enclave.id, "it does not read the platform's replies");
         return;
     }
     if (m.type == protocol::Type::kEreport && m.payload.size() == 512 + 64) {
@@ -369,7 +451,8 @@ void Server::handle_enclave_request(Enclave& enclave, protocol::Message& m) {
         std::memcpy(reply, &code, 4);
         if (report.ok())
             std::memcpy(reply + 4, &report.value(), sgx::kReportSize);
-        (void)protocol::send_message(enclave.control, protocol::Type::kEreportReply, reply);
+        if (!protocol::send_message(enclave.control, protocol::Type::kEreportReply, reply).ok())
+            destroy(enclave.id, "it does not read the platform's replies");
         return;
     }
     destroy(enclave.id, "it sent a malformed platform request");

@@ -48,8 +48,17 @@ struct Enclave {
 
 // The platform's copy and measurement of an image, made on a thread of its own; `event` becomes
 // readable when `result` is set. Shared with that thread, which may outlive the load.
+// What the intake threads hold at once, shared with them: image bytes (their copy and the sealed
+// memfd, until the load ends) and threads.
+struct IntakeBudget {
+    std::atomic<uint64_t> bytes{0};
+    std::atomic<uint32_t> threads{0};
+};
+
 struct IntakeJob {
     int event = -1;
+    std::shared_ptr<IntakeBudget> budget;
+    uint64_t charged = 0;  // bytes of the budget this job holds (released when it goes)
     std::atomic<bool> ready{false};  // `result` is set (release by the thread, acquire by the loop)
     std::optional<Result<ImageIntake>> result;
     IntakeJob();
@@ -70,7 +79,6 @@ struct PendingLoad {
     std::shared_ptr<IntakeJob> job;
     std::optional<ImageIntake> intake;
     uint64_t reserved_pages = 0;  // EPC booked for it from the intake on
-    uint64_t intake_bytes = 0;    // the image's size, counted against the intake budget
     std::optional<uint32_t> id_slot;
     pid_t pid = -1;
     int pidfd = -1;
@@ -128,6 +136,7 @@ private:
     ServerOptions options_;
     PlatformSecrets secrets_;
     int listen_fd_ = -1;
+    int enclave_exe_ = -1;  // ccboxd's own image in a memfd nobody may read: what enclave processes run
     int signal_fd_ = -1;
     bool stopping_ = false;
     std::map<int, Client> clients_;
@@ -137,7 +146,7 @@ private:
     uint64_t next_id_ = 1;
     uint64_t epc_committed_pages_ = 0;
     uint64_t epc_reserved_pages_ = 0;
-    uint64_t intake_bytes_ = 0;  // image bytes the loads under way hold
+    std::shared_ptr<IntakeBudget> intake_budget_ = std::make_shared<IntakeBudget>();
 };
 
 }  // namespace ccbox

@@ -3,6 +3,7 @@
 #include "attestation/pki_store.hpp"
 #include "attestation/verifier.hpp"
 #include "host/isolated/platform_client.hpp"
+#include "platform/platform_mode.hpp"
 #include "platform/quoting/provisioning.hpp"
 #include "platform/service/state_dir.hpp"
 #include "services/collateral/pccs_server.hpp"
@@ -190,10 +191,15 @@ private:
         } else {
             CCBOX_TRY(prepare_state_dir(paths.state_dir));
             CCBOX_ASSIGN_OR_RETURN(PlatformSecrets secrets, load_or_create_secrets(paths.state_dir));
+            // Not running: certify the TCB the platform will have when root or this user starts it
+            // (root's platform is production, a user's own development).
+            secrets.cpusvn = cpusvn_for_mode(secrets.cpusvn, ::geteuid() == 0 ? PlatformMode::kProduction
+                                                                              : PlatformMode::kDevelopment);
             CCBOX_TRY(quoting::provision(paths.state_dir, secrets, pki, now()));
-            CCBOX_ASSIGN_OR_RETURN(chain, read_text(paths.state_dir + "/" + quoting::kPckChainFile, 1 << 20));
-            std::printf("provisioned the platform in %s: PCK certificate chain in %s/%s\n", paths.state_dir.c_str(),
-                        paths.state_dir.c_str(), quoting::kPckChainFile);
+            const std::string path = quoting::pck_chain_path(paths.state_dir, secrets);
+            CCBOX_ASSIGN_OR_RETURN(chain, read_text(path, 1 << 20));
+            std::printf("provisioned the platform in %s: PCK certificate chain in %s\n", paths.state_dir.c_str(),
+                        path.c_str());
         }
         // The PKI keeps what it issued, by PPID, for `ccbox pccs serve`'s pckcert path.
         CCBOX_ASSIGN_OR_RETURN(auto certs, parse_pem_certificates(chain, "PCK chain"));

@@ -148,23 +148,29 @@ Result<void> platform_uninstall(const PlatformInstallOptions& o) {
     if (!bytes.ok())
         return Error(CCBOX_NOT_FOUND, manifest_path + ": no installation recorded here (" + bytes.error().message() + ")");
     auto manifest = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-    if (manifest.is_discarded() || !manifest.is_object() || !manifest["unit"].is_string() ||
-        !manifest["run_dir"].is_string() || !manifest["user"].is_string() || !manifest["created_user"].is_boolean())
-        return Error(CCBOX_INVALID_CONFIG, manifest_path + ": not an installation record");
+    // The record lives in a directory the platform's account owns: it says only whether
+    // install created the account, and must name the account and unit these options name.
+    const std::string unit_path = o.unit_dir + "/ccboxd.service";
+    if (manifest.is_discarded() || !manifest.is_object() || !manifest["created_user"].is_boolean() ||
+        manifest.value("user", "") != o.user || manifest.value("unit", "") != unit_path ||
+        manifest.value("run_dir", "") != o.run_dir)
+        return Error(CCBOX_INVALID_CONFIG, manifest_path + ": not an installation record of account " + o.user +
+                                               " with unit " + unit_path + " and run directory " + o.run_dir);
     if (systemd_running())
         (void)run_command({"systemctl", "disable", "--now", "ccboxd.service"});
     std::error_code ec;
-    fs::remove(manifest["unit"].get<std::string>(), ec);
-    fs::remove_all(manifest["run_dir"].get<std::string>(), ec);
+    fs::remove(unit_path, ec);
+    fs::remove_all(o.run_dir, ec);
     if (systemd_running())
         (void)run_command({"systemctl", "daemon-reload"});
     fs::remove(manifest_path, ec);
     if (o.purge)
         fs::remove_all(o.state_dir, ec);
-    const std::string user = manifest["user"];
-    if (manifest["created_user"].get<bool>() && run_command({"userdel", user}) != 0)
+    const std::string user = o.user;
+    const bool created = manifest["created_user"].get<bool>();
+    if (created && run_command({"userdel", user}) != 0)
         return install_error("userdel " + user + " failed");
-    if (manifest["created_user"].get<bool>() && ::getgrnam(user.c_str()))
+    if (created && ::getgrnam(user.c_str()))
         (void)run_command({"groupdel", user});
     std::printf("removed the platform installation of %s%s\n", user.c_str(),
                 o.purge ? " and its state (secrets included)" : "; its state directory and secrets are kept");
