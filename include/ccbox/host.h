@@ -66,6 +66,11 @@ ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t fu
  * create, call, terminate, identity and target-info functions clear it when they start. */
 const char* ccbox_get_last_error(void);
 
+/* Where the host runtime's failure messages go: `callback` gets each one (without a newline)
+ * instead of stderr; NULL restores stderr. CCBOX_LOG=quiet silences both. Process-wide. */
+typedef void (*ccbox_log_callback_t)(void* context, ccbox_result_t result, const char* message);
+void ccbox_set_log_callback(void* context, ccbox_log_callback_t callback);
+
 /* Identity of a created enclave. */
 typedef struct ccbox_enclave_identity {
     uint8_t mrenclave[32];

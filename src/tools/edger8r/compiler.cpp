@@ -16,6 +16,7 @@ std::optional<std::vector<GeneratedFile>> compile_edl(const CompileOptions& opti
     if (!check_program(*program, diagnostics))
         return std::nullopt;
     Plan plan = make_plan(*program);
+    plan.openenclave = options.openenclave;
     const std::string& x = plan.prefix;
     std::vector<GeneratedFile> out;
     std::string args = emit_args_header(*program, plan);
