@@ -61,9 +61,13 @@ static void forget(void* p)
     pthread_mutex_unlock(&lock);
 }
 
+/* As Open Enclave's debug malloc: new blocks are zeroed, freed ones filled with 0x0D (to show
+ * use after free). */
 void* oe_malloc(size_t size)
 {
     void* p = malloc(size);
+    if (p)
+        memset(p, 0, size);
     record(p, size, __builtin_return_address(0));
     return p;
 }
@@ -71,6 +75,8 @@ void* oe_malloc(size_t size)
 void oe_free(void* ptr)
 {
     forget(ptr);
+    if (ptr)
+        memset(ptr, 0x0D, malloc_usable_size(ptr));
     free(ptr);
 }
 
