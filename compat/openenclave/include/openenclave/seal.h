@@ -29,8 +29,8 @@ typedef struct _oe_seal_setting {
 } oe_seal_setting_t;
 
 #define OE_SEAL_SET_POLICY(w) {OE_SEAL_SETTING_POLICY, 0, {(uint32_t)(w)}}
-#define OE_SEAL_SET_CONTEXT(p, s) {OE_SEAL_SETTING_CONTEXT, (uint32_t)(s), {.p = (p)}}
-#define OE_SEAL_SET_IV(p, s) {OE_SEAL_SETTING_INITIALIZATION_VECTOR, (uint32_t)(s), {.p = (p)}}
+#define OE_SEAL_SET_CONTEXT(PTR, SIZE) {OE_SEAL_SETTING_CONTEXT, (uint32_t)(SIZE), {.p = (PTR)}}
+#define OE_SEAL_SET_IV(PTR, SIZE) {OE_SEAL_SETTING_INITIALIZATION_VECTOR, (uint32_t)(SIZE), {.p = (PTR)}}
 
 /* The built-in AES-GCM plug-in's id (oe_seal_plugin_gcm_aes); the only one ccbox has. */
 #define OE_SEAL_PLUGIN_GCM_AES_UUID \
