@@ -39,9 +39,16 @@ ccbox_result_t fail(ccbox_result_t code, const std::string& message) {
     if (quiet())
         return code;
     LogSink& sink = log_sink();
-    std::lock_guard lock(sink.mutex);
-    if (sink.callback)
-        sink.callback(sink.context, code, message.c_str());
+    ccbox_log_callback_t callback;
+    void* context;
+    {
+        std::lock_guard lock(sink.mutex);
+        callback = sink.callback;
+        context = sink.context;
+    }
+    // Called without the lock: a callback may itself call the library (and fail).
+    if (callback)
+        callback(context, code, message.c_str());
     else
         std::fprintf(stderr, "ccbox: %s (%s)\n", message.c_str(), ccbox_result_str(code));
     return code;

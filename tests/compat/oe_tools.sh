@@ -88,4 +88,19 @@ step "$prefix/bin/ccbox-edger8r" --untrusted "$edl" --search-path "$inc" --searc
     --untrusted-dir c
 ! grep -q "oe_create_\|oe_result_t\|openenclave/" c/${n}_u.h c/${n}_u.c || fail "ccbox-edger8r emitted OE names"
 must_fail "--use-prefix is not supported" "$oeedger8r" --use-prefix --untrusted "$edl" --search-path "$inc"
+# ---- headers: OE_SET_ENCLAVE_SGX2 in C and C++; what has no ccbox meaning stops the build ----
+inc_flags="-I$inc"
+cat >sgx2.c <<'SRC'
+#include <openenclave/enclave.h>
+OE_SET_ENCLAVE_SGX2(1, 2, {0x11}, {0x22}, true, false, true, false, 0, 128, 16, 2);
+SRC
+cp sgx2.c sgx2.cpp
+step cc -std=c11 -Wall -Wextra -Werror -c sgx2.c -o sgx2.o $inc_flags
+step c++ -std=c++17 -Wall -Wextra -Werror -c sgx2.cpp -o sgx2pp.o $inc_flags
+objdump -s -j .ccbox.props sgx2.o >props.txt || fail "no .ccbox.props section"
+grep -q " 11000000 00000000 00000000 00000000" props.txt || fail "ExtendedProductID is not in the properties"
+sed 's/true, false, true, false, 0,/true, true, false, false, 0,/' sgx2.c >pfgp.c
+must_fail "ccbox supports neither" cc -std=c11 -c pfgp.c -o pfgp.o $inc_flags
+printf '#include <openenclave/host.h>\n#include <openenclave/enclave.h>\n' >both.c
+must_fail "must not be included in the same compilation unit" cc -c both.c -o both.o $inc_flags
 echo "oe_tools: ok"
