@@ -10,6 +10,7 @@
 #include <cstring>
 
 ccbox_enclave::~ccbox_enclave() {
+    ccbox::host::stop_switchless(this);  // the workers use the enclave's memory
     for (auto& channel : channels) {
         backend->free_shared(channel.slots);
         backend->free_shared(channel.scratch);
@@ -61,7 +62,7 @@ PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint3
 }
 
 Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPaths& platform,
-                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count) {
+                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count, uint32_t switchless_workers) {
     constexpr uint32_t kKnownFlags = CCBOX_ENCLAVE_FLAG_DEBUG | CCBOX_ENCLAVE_FLAG_SIMULATE |
                                      CCBOX_ENCLAVE_FLAG_DEBUG_AUTO | CCBOX_ENCLAVE_FLAG_ISOLATED;
     if (!path)
@@ -104,6 +105,7 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPa
     if (r != CCBOX_OK)
         return Error(r, std::string(path) + ": the enclave failed to initialise (" + ccbox_result_str(r) + ")");
     enclave->initialized = true;
+    CCBOX_TRY(start_switchless(enclave.get(), switchless_workers));
     return enclave.release();
 }
 
@@ -121,11 +123,19 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
     *enclave = nullptr;
     if (setting_count && !settings)
         return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: setting_count without settings");
-    for (uint32_t i = 0; i < setting_count; ++i)
-        if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM)
+    uint32_t switchless_workers = 0;
+    for (uint32_t i = 0; i < setting_count; ++i) {
+        if (settings[i].setting_type == CCBOX_ENCLAVE_SETTING_SWITCHLESS) {
+            if (!settings[i].u.switchless)
+                return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: CCBOX_ENCLAVE_SETTING_SWITCHLESS without a value");
+            switchless_workers = settings[i].u.switchless->host_workers;
+        } else if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM) {
             return fail(CCBOX_INVALID_PARAMETER,
                         "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
-    auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count);
+        }
+    }
+    auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count,
+                          switchless_workers);
     if (!created.ok())
         return fail(created.error());
     *enclave = created.value();

@@ -139,3 +139,22 @@ int echo_switchless(int x)
         return -1000;
     return sum;
 }
+
+/* n switchless OCALLs, each answer checked: 0, or the index of the first wrong one + 1 */
+int add_many(int n)
+{
+    for (int i = 0; i < n; ++i) {
+        int sum = 0;
+        if (host_add_switchless(&sum, i, 1) != OE_OK || sum != i + 1)
+            return i + 1;
+    }
+    return 0;
+}
+
+int call_wait(void)
+{
+    int r = -1;
+    return host_wait_switchless(&r) == OE_OK ? r : -2;
+}
+
+int call_signal(void) { return host_signal_switchless() == OE_OK ? 0 : -1; }

@@ -3,8 +3,11 @@
 #include <openenclave/host.h>
 #include <openenclave/trace.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "oe_api_u.h"
 
@@ -17,7 +20,72 @@ static int failures;
         }                                                                \
     } while (0)
 
-int host_add_switchless(int a, int b) { return a + b; }
+/* Which threads ran the switchless OCALLs: a host worker, or (the fallback) the calling thread. */
+static _Thread_local int is_caller;
+static atomic_int calls_total, calls_on_callers;
+
+static void count_call(void)
+{
+    atomic_fetch_add(&calls_total, 1);
+    if (is_caller)
+        atomic_fetch_add(&calls_on_callers, 1);
+}
+
+int host_add_switchless(int a, int b)
+{
+    count_call();
+    return a + b;
+}
+
+/* host_wait_switchless holds the only worker until host_signal_switchless runs: which it can
+ * only do by falling back to an ordinary OCALL. Without the fallback it never would; the wait
+ * gives up after 60 s so that the test fails instead of hanging. */
+static atomic_int waiting, signalled;
+static pthread_t wait_thread, signal_thread;
+
+int host_wait_switchless(void)
+{
+    wait_thread = pthread_self();
+    atomic_store(&waiting, 1);
+    for (int i = 0; i < 60000 && !atomic_load(&signalled); ++i) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    return atomic_load(&signalled) ? 0 : 1;
+}
+
+void host_signal_switchless(void)
+{
+    signal_thread = pthread_self();
+    atomic_store(&signalled, 1);
+}
+
+struct waiter {
+    oe_enclave_t* enclave;
+    int ret;
+    oe_result_t result;
+};
+
+static void* run_wait(void* arg)
+{
+    struct waiter* w = (struct waiter*)arg;
+    w->result = call_wait(w->enclave, &w->ret);
+    return NULL;
+}
+
+struct adder {
+    oe_enclave_t* enclave;
+    int ret;
+    oe_result_t result;
+};
+
+static void* run_add(void* arg)
+{
+    struct adder* a = (struct adder*)arg;
+    is_caller = 1;
+    a->result = add_many(a->enclave, &a->ret, 3000);
+    return NULL;
+}
 
 static int log_calls;
 static char log_text[512];
@@ -104,10 +172,50 @@ int main(int argc, const char* argv[])
     CHECK(check_seal_settings(e, &ret) == OE_OK && ret == 0);
     CHECK(check_unsupported(e, &ret) == OE_OK && ret == 0);
     CHECK(check_log_callback(e, &ret) == OE_OK && ret == 0);
+    is_caller = 1;
     for (int i = 0; i < 100; ++i) {
         ret = 0;
         CHECK(echo_switchless(e, &ret, i) == OE_OK && ret == i + 1);
     }
+    CHECK(atomic_load(&calls_total) == 100);
+
+    /* the fallback: the one worker is held by a switchless OCALL that waits for another, which
+     * finds no free slot and must run as an ordinary OCALL on this thread. (If the wait itself
+     * was not taken by the worker in time it ran as an ordinary OCALL: try again.) */
+    int on_worker = 0;
+    for (int attempt = 0; attempt < 20 && !on_worker; ++attempt) {
+        atomic_store(&waiting, 0);
+        atomic_store(&signalled, 0);
+        struct waiter w = {e, -1, OE_FAILURE};
+        pthread_t t;
+        CHECK(pthread_create(&t, NULL, run_wait, &w) == 0);
+        while (!atomic_load(&waiting)) {
+            struct timespec ms = {0, 1000000};
+            nanosleep(&ms, NULL);
+        }
+        on_worker = !pthread_equal(wait_thread, t);
+        CHECK(call_signal(e, &ret) == OE_OK && ret == 0);
+        pthread_join(t, NULL);
+        CHECK(w.result == OE_OK && w.ret == 0);
+        if (on_worker)
+            CHECK(pthread_equal(signal_thread, pthread_self())); /* the signal fell back to this thread */
+    }
+    CHECK(on_worker); /* a host worker served switchless OCALLs at all */
+
+    /* contention: two callers, one worker; every request answered exactly once */
+    atomic_store(&calls_total, 0);
+    atomic_store(&calls_on_callers, 0);
+    struct adder a[2] = {{e, -1, OE_FAILURE}, {e, -1, OE_FAILURE}};
+    pthread_t adders[2];
+    for (int i = 0; i < 2; ++i)
+        CHECK(pthread_create(&adders[i], NULL, run_add, &a[i]) == 0);
+    for (int i = 0; i < 2; ++i) {
+        pthread_join(adders[i], NULL);
+        CHECK(a[i].result == OE_OK && a[i].ret == 0);
+    }
+    CHECK(atomic_load(&calls_total) == 6000);
+    printf("switchless contention: %d of 6000 OCALLs fell back to the calling thread\n",
+           atomic_load(&calls_on_callers));
     CHECK(oe_terminate_enclave(e) == OE_OK);
     if (failures)
         fprintf(stderr, "%d checks failed\n", failures);
