@@ -62,7 +62,7 @@ PlatformPaths platform_paths_from(const ccbox_enclave_setting_t* settings, uint3
 }
 
 Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPaths& platform,
-                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count, uint32_t switchless_workers) {
+                              const ccbox_ocall_func_t* ocall_table, uint32_t ocall_count) {
     constexpr uint32_t kKnownFlags = CCBOX_ENCLAVE_FLAG_DEBUG | CCBOX_ENCLAVE_FLAG_SIMULATE |
                                      CCBOX_ENCLAVE_FLAG_DEBUG_AUTO | CCBOX_ENCLAVE_FLAG_ISOLATED;
     if (!path)
@@ -105,7 +105,6 @@ Result<ccbox_enclave*> create(const char* path, uint32_t flags, const PlatformPa
     if (r != CCBOX_OK)
         return Error(r, std::string(path) + ": the enclave failed to initialise (" + ccbox_result_str(r) + ")");
     enclave->initialized = true;
-    CCBOX_TRY(start_switchless(enclave.get(), switchless_workers));
     return enclave.release();
 }
 
@@ -134,10 +133,13 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
                         "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
         }
     }
-    auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count,
-                          switchless_workers);
+    auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count);
     if (!created.ok())
         return fail(created.error());
+    if (auto started = start_switchless(created.value(), switchless_workers); !started.ok()) {
+        (void)ccbox_terminate_enclave(created.value());
+        return fail(started.error());
+    }
     *enclave = created.value();
     return CCBOX_OK;
 }
