@@ -51,6 +51,11 @@ ccbox_result_t ccbox_random(void* data, size_t size);
 ccbox_result_t ccbox_call_host_function(uint32_t function_id, const void* input_buffer, size_t input_buffer_size,
                                         void* output_buffer, size_t output_buffer_size,
                                         size_t* output_bytes_written);
+/* The same OCALL through a host worker thread when the host started any (a transition_using_threads
+ * OCALL); an ordinary OCALL when none is free. The same checks and answers as above. */
+ccbox_result_t ccbox_switchless_call_host_function(uint32_t function_id, const void* input_buffer,
+                                                   size_t input_buffer_size, void* output_buffer,
+                                                   size_t output_buffer_size, size_t* output_bytes_written);
 /* Untrusted memory for an OCALL's buffers; freed in reverse order of allocation. */
 void* ccbox_allocate_ocall_buffer(size_t size);
 void ccbox_free_ocall_buffer(void* buffer);

@@ -30,7 +30,8 @@ typedef struct ccbox_enclave ccbox_enclave_t;
 
 /* Settings passed at creation. */
 typedef enum ccbox_enclave_setting_type {
-    CCBOX_ENCLAVE_SETTING_PLATFORM = 0x63637801 /* platform socket/state directory (isolated backend) */
+    CCBOX_ENCLAVE_SETTING_PLATFORM = 0x63637801,  /* platform socket/state directory (isolated backend) */
+    CCBOX_ENCLAVE_SETTING_SWITCHLESS = 0x63637802 /* host workers for transition_using_threads OCALLs */
 } ccbox_enclave_setting_type_t;
 
 typedef struct ccbox_enclave_setting_platform {
@@ -38,10 +39,19 @@ typedef struct ccbox_enclave_setting_platform {
     const char* state_dir;   /* where an on-demand platform keeps its state; NULL: default */
 } ccbox_enclave_setting_platform_t;
 
+/* Switchless OCALLs: `host_workers` threads (at most CCBOX_MAX_SWITCHLESS_WORKERS) serve the
+ * enclave's transition_using_threads OCALLs from a queue in shared memory; an OCALL no worker
+ * takes at once runs as an ordinary one. 0: none (every OCALL is ordinary). */
+typedef struct ccbox_enclave_setting_switchless {
+    uint32_t host_workers;
+} ccbox_enclave_setting_switchless_t;
+#define CCBOX_MAX_SWITCHLESS_WORKERS 64u
+
 typedef struct ccbox_enclave_setting {
     ccbox_enclave_setting_type_t setting_type;
     union {
         const ccbox_enclave_setting_platform_t* platform;
+        const ccbox_enclave_setting_switchless_t* switchless;
     } u;
 } ccbox_enclave_setting_t;
 
@@ -67,6 +77,11 @@ ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t fu
 /* The detailed message of the last failure of a ccbox call on this thread ("" if none); the
  * create, call, terminate, identity and target-info functions clear it when they start. */
 const char* ccbox_get_last_error(void);
+
+/* Where the host runtime's failure messages go: `callback` gets each one (without a newline)
+ * instead of stderr; NULL restores stderr. CCBOX_LOG=quiet silences both. Process-wide. */
+typedef void (*ccbox_log_callback_t)(void* context, ccbox_result_t result, const char* message);
+void ccbox_set_log_callback(void* context, ccbox_log_callback_t callback);
 
 /* Identity of a created enclave. */
 typedef struct ccbox_enclave_identity {

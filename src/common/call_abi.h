@@ -57,7 +57,32 @@ enum {
     /* Remote attestation (docs/attestation.md): the host passes these to the platform's QE. */
     CCBOX_OCALL_QE_TARGET_INFO = CCBOX_BUILTIN_CALL_BASE + 6, /* out: TARGETINFO (512 B) */
     CCBOX_OCALL_GET_QUOTE = CCBOX_BUILTIN_CALL_BASE + 7,      /* in: REPORT (432 B)  out: quote */
+    CCBOX_OCALL_SWITCHLESS = CCBOX_BUILTIN_CALL_BASE + 8, /* out: u64 queue, u64 slot count; NOT_FOUND: no workers */
 };
+
+/* Switchless OCALLs (docs/call-abi.md): a queue of slots in untrusted memory. The enclave claims
+ * a FREE slot, fills it and posts REQUEST; a host worker takes it (REQUEST -> TAKEN), runs the
+ * OCALL and posts DONE; the enclave reads the answer once and frees the slot. An enclave whose
+ * request no worker took withdraws it (REQUEST -> CLAIMED) and makes an ordinary OCALL. Each
+ * transition is a compare-and-swap, so a request is served once or withdrawn, never both. */
+#define CCBOX_SWITCHLESS_FREE 0u
+#define CCBOX_SWITCHLESS_CLAIMED 1u
+#define CCBOX_SWITCHLESS_REQUEST 2u
+#define CCBOX_SWITCHLESS_TAKEN 3u
+#define CCBOX_SWITCHLESS_DONE 4u
+#define CCBOX_SWITCHLESS_MAX_SLOTS 64u
+
+typedef struct ccbox_switchless_slot {
+    uint32_t state;  /* CCBOX_SWITCHLESS_*, accessed with atomic operations only */
+    uint32_t result; /* ccbox_result_t, written by the worker */
+    uint64_t function_id;
+    uint64_t input_buffer; /* untrusted addresses, as in ccbox_call_slot_t */
+    uint64_t input_size;
+    uint64_t output_buffer;
+    uint64_t output_size;
+    uint64_t output_written;
+    uint64_t reserved;
+} ccbox_switchless_slot_t;
 
 /* One call crossing the boundary, in untrusted memory. The side that is called reads the
  * slot once (it copies it) and never trusts any field. */

@@ -156,6 +156,12 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             }
             return CCBOX_OK;
         }
+        case CCBOX_OCALL_SWITCHLESS: {
+            if (!enclave->switchless)
+                return CCBOX_NOT_FOUND;
+            uint64_t out[2] = {reinterpret_cast<uintptr_t>(enclave->switchless->slots), enclave->switchless->count};
+            return write_output(s, out);
+        }
         default:
             return CCBOX_NOT_FOUND;
     }

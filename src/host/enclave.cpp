@@ -10,6 +10,7 @@
 #include <cstring>
 
 ccbox_enclave::~ccbox_enclave() {
+    ccbox::host::stop_switchless(this);  // the workers use the enclave's memory
     for (auto& channel : channels) {
         backend->free_shared(channel.slots);
         backend->free_shared(channel.scratch);
@@ -136,13 +137,24 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
     *enclave = nullptr;
     if (setting_count && !settings)
         return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: setting_count without settings");
-    for (uint32_t i = 0; i < setting_count; ++i)
-        if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM)
+    uint32_t switchless_workers = 0;
+    for (uint32_t i = 0; i < setting_count; ++i) {
+        if (settings[i].setting_type == CCBOX_ENCLAVE_SETTING_SWITCHLESS) {
+            if (!settings[i].u.switchless)
+                return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: CCBOX_ENCLAVE_SETTING_SWITCHLESS without a value");
+            switchless_workers = settings[i].u.switchless->host_workers;
+        } else if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM) {
             return fail(CCBOX_INVALID_PARAMETER,
                         "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
+        }
+    }
     auto created = create(path, flags, platform_paths_from(settings, setting_count), ocall_table, ocall_count);
     if (!created.ok())
         return fail(created.error());
+    if (auto started = start_switchless(created.value(), switchless_workers); !started.ok()) {
+        (void)ccbox_terminate_enclave(created.value());
+        return fail(started.error());
+    }
     *enclave = created.value();
     return CCBOX_OK;
 }

@@ -5,6 +5,7 @@
 #include <ccbox/host.h>
 
 #include "host/backend.hpp"
+#include "host/switchless.hpp"
 
 #include <atomic>
 #include <memory>
@@ -43,6 +44,8 @@ struct ccbox_enclave {
     // only free what it was given.
     std::mutex allocations_mutex;
     std::unordered_set<void*> allocations;
+    // Switchless OCALLs: the queue and its host workers (none unless the setting asks).
+    std::unique_ptr<ccbox::host::SwitchlessQueue> switchless;
 
     ~ccbox_enclave();
 };

@@ -25,12 +25,6 @@ int report_error(const Error& error) {
 
 int run(const Result<void>& result) { return result.ok() ? 0 : report_error(result.error()); }
 
-Result<uint32_t> resolve_date(const std::string& text) {
-    if (text.empty())
-        return bcd_date_today();
-    return parse_date_yyyymmdd(text);
-}
-
 // ---------------------------------------------------------------- keygen
 struct KeygenOptions {
     std::string out;
@@ -68,42 +62,20 @@ std::optional<std::string> optional_path(const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-Result<sgx::Sigstruct> unsigned_sigstruct_for(const ResolvedEnclave& enclave, const std::string& date_text) {
-    CCBOX_ASSIGN_OR_RETURN(uint32_t date, resolve_date(date_text));
-    CCBOX_ASSIGN_OR_RETURN(Digest256 mrenclave, measure_enclave(enclave));
-    return make_unsigned_sigstruct(sigstruct_fields_for(enclave.config, mrenclave, date));
-}
-
 Result<void> cmd_sign(const SignOptions& o) {
     bool one_step = !o.key.empty();
     bool two_step = !o.public_key.empty() || !o.signature.empty();
     if (one_step == two_step || (two_step && (o.public_key.empty() || o.signature.empty())))
         return Error(CCBOX_INVALID_PARAMETER, "sign needs either -k KEY.pem, or --public-key PUB.pem and --signature SIG");
-    CCBOX_ASSIGN_OR_RETURN(ResolvedEnclave enclave, resolve_enclave(o.image, optional_path(o.config)));
-    CCBOX_ASSIGN_OR_RETURN(sgx::Sigstruct unsigned_sig, unsigned_sigstruct_for(enclave, o.date));
-    sgx::Sigstruct sig;
-    if (one_step) {
-        CCBOX_ASSIGN_OR_RETURN(RsaKey key, RsaKey::load_pem_file(o.key, false));
-        CCBOX_TRY(require_sgx_signing_key(key, o.key));
-        CCBOX_ASSIGN_OR_RETURN(sig, sign_sigstruct(unsigned_sig, key));
-    } else {
+    SignRequest request{o.image, o.config, o.out, o.date, o.key, std::nullopt, o.public_key, o.signature};
+    if (two_step) {
         CCBOX_ASSIGN_OR_RETURN(RsaKey key, RsaKey::load_pem_file(o.public_key, true));
-        CCBOX_TRY(require_sgx_signing_key(key, o.public_key));
-        CCBOX_ASSIGN_OR_RETURN(Bytes signature, read_file(o.signature, 4096));
-        auto attached = attach_signature(unsigned_sig, key, signature);
-        if (!attached.ok())
-            return attached.error().with_context(o.signature + ": ");
-        sig = attached.value();
+        request.public_key = key;
     }
-    return write_signed_image(enclave, sig, o.out.empty() ? o.image + ".signed" : o.out);
+    return sign_image(request);
 }
 
-Result<void> cmd_digest(const SignOptions& o) {
-    CCBOX_ASSIGN_OR_RETURN(ResolvedEnclave enclave, resolve_enclave(o.image, optional_path(o.config)));
-    CCBOX_ASSIGN_OR_RETURN(sgx::Sigstruct unsigned_sig, unsigned_sigstruct_for(enclave, o.date));
-    Digest256 digest = sigstruct_signing_digest(unsigned_sig);
-    return write_file_atomic(o.out, digest, 0644);
-}
+Result<void> cmd_digest(const SignOptions& o) { return write_signing_digest(o.image, o.config, o.date, o.out); }
 
 // ---------------------------------------------------------------- sigstruct
 struct SigstructOptions {

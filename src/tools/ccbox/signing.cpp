@@ -1,6 +1,7 @@
 #include "tools/ccbox/signing.hpp"
 
 #include "platform/enclave_config.hpp"
+#include "tools/ccbox/cli_numbers.hpp"
 #include "support/file_io.hpp"
 
 #include <cstring>
@@ -119,6 +120,55 @@ Result<void> write_signed_image(const ResolvedEnclave& enclave, const sgx::Sigst
     struct stat st {};
     unsigned mode = ::stat(image.origin().c_str(), &st) == 0 ? (st.st_mode & 0777) : 0755;
     return write_file_atomic(out_path, out, mode);
+}
+
+namespace {
+
+Result<uint32_t> resolve_date(const std::string& text) {
+    if (text.empty())
+        return bcd_date_today();
+    return parse_date_yyyymmdd(text);
+}
+
+std::optional<std::string> optional_path(const std::string& s) {
+    return s.empty() ? std::nullopt : std::optional<std::string>(s);
+}
+
+Result<sgx::Sigstruct> unsigned_sigstruct_for(const ResolvedEnclave& enclave, const std::string& date_text) {
+    CCBOX_ASSIGN_OR_RETURN(uint32_t date, resolve_date(date_text));
+    CCBOX_ASSIGN_OR_RETURN(Digest256 mrenclave, measure_enclave(enclave));
+    return make_unsigned_sigstruct(sigstruct_fields_for(enclave.config, mrenclave, date));
+}
+
+}  // namespace
+
+Result<void> sign_image(const SignRequest& o) {
+    if (o.key_path.empty() == !o.public_key.has_value() || (o.public_key && o.signature_path.empty()))
+        return Error(CCBOX_INVALID_PARAMETER, "signing needs either a private key, or a public key and a signature");
+    CCBOX_ASSIGN_OR_RETURN(ResolvedEnclave enclave, resolve_enclave(o.image, optional_path(o.config)));
+    CCBOX_ASSIGN_OR_RETURN(sgx::Sigstruct unsigned_sig, unsigned_sigstruct_for(enclave, o.date));
+    sgx::Sigstruct sig;
+    if (!o.key_path.empty()) {
+        CCBOX_ASSIGN_OR_RETURN(RsaKey key, RsaKey::load_pem_file(o.key_path, false));
+        CCBOX_TRY(require_sgx_signing_key(key, o.key_path));
+        CCBOX_ASSIGN_OR_RETURN(sig, sign_sigstruct(unsigned_sig, key));
+    } else {
+        CCBOX_TRY(require_sgx_signing_key(*o.public_key, o.public_key_origin));
+        CCBOX_ASSIGN_OR_RETURN(Bytes signature, read_file(o.signature_path, 4096));
+        auto attached = attach_signature(unsigned_sig, *o.public_key, signature);
+        if (!attached.ok())
+            return attached.error().with_context(o.signature_path + ": ");
+        sig = attached.value();
+    }
+    return write_signed_image(enclave, sig, o.out.empty() ? o.image + ".signed" : o.out);
+}
+
+Result<void> write_signing_digest(const std::string& image, const std::string& config, const std::string& date,
+                                  const std::string& out) {
+    CCBOX_ASSIGN_OR_RETURN(ResolvedEnclave enclave, resolve_enclave(image, optional_path(config)));
+    CCBOX_ASSIGN_OR_RETURN(sgx::Sigstruct unsigned_sig, unsigned_sigstruct_for(enclave, date));
+    Digest256 digest = sigstruct_signing_digest(unsigned_sig);
+    return write_file_atomic(out, digest, 0644);
 }
 
 }  // namespace ccbox

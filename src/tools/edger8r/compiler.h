@@ -19,6 +19,7 @@ struct CompileOptions {
     bool trusted = true;    // emit X_t.h / X_t.c
     bool untrusted = true;  // emit X_u.h / X_u.c
     bool header_only = false;
+    bool openenclave = false;  // Open Enclave's generated names too (oeedger8r; docs/openenclave.md)
 };
 
 struct GeneratedFile {

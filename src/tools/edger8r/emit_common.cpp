@@ -28,6 +28,14 @@ void emit_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::s
     w.line(std::string(head.size(), ' ') + "uint32_t setting_count, ccbox_enclave_t** enclave)" + end);
 }
 
+void emit_oe_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::string& end) {
+    const std::string head = "oe_result_t oe_create_" + plan.prefix + "_enclave(";
+    const std::string pad(head.size(), ' ');
+    w.line(head + "const char* path, oe_enclave_type_t type, uint32_t flags,");
+    w.line(pad + "const oe_enclave_setting_t* settings, uint32_t setting_count,");
+    w.line(pad + "oe_enclave_t** enclave)" + end);
+}
+
 void open_extern_c(CodeWriter& w) {
     w.line("#ifdef __cplusplus");
     w.line("extern \"C\" {");

@@ -23,6 +23,8 @@ std::string include_guard(const Plan& plan, const char* suffix);
 std::string function_id_name(const Plan& plan, const std::string& function);
 // The two lines of ccbox_create_<prefix>_enclave's signature, then `end` (";" in a header).
 void emit_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::string& end);
+// oe_create_X_enclave(path, type, flags, settings, setting_count, enclave): Open Enclave mode only.
+void emit_oe_create_enclave_signature(CodeWriter& w, const Plan& plan, const std::string& end);
 void open_extern_c(CodeWriter& w);
 void close_extern_c(CodeWriter& w);
 

@@ -76,7 +76,8 @@ void emit_dllimport_aliases(CodeWriter& w, const Plan& plan) {
 
 std::string emit_trusted_header(const Program& program, const Plan& plan) {
     CodeWriter w;
-    begin(w, program, plan, "T_H", "Enclave-side declarations", "ccbox/enclave.h");
+    begin(w, program, plan, "T_H", "Enclave-side declarations",
+          plan.openenclave ? "openenclave/enclave.h" : "ccbox/enclave.h");
     w.line("/* ECALLs: implemented by the enclave */");
     for (const FunctionPlan& f : plan.ecalls)
         w.line(user_signature(f) + ";" + suffixes(f));
@@ -94,7 +95,7 @@ std::string emit_trusted_header(const Program& program, const Plan& plan) {
 
 std::string emit_untrusted_header(const Program& program, const Plan& plan) {
     CodeWriter w;
-    begin(w, program, plan, "U_H", "Host-side declarations", "ccbox/host.h");
+    begin(w, program, plan, "U_H", "Host-side declarations", plan.openenclave ? "openenclave/host.h" : "ccbox/host.h");
     w.line("/* ECALL proxies: call the enclave */");
     for (const FunctionPlan& f : plan.ecalls)
         w.line(ecall_proxy_signature(f, false) + ";" + suffixes(f));
@@ -112,6 +113,10 @@ std::string emit_untrusted_header(const Program& program, const Plan& plan) {
     w.line();
     w.line("/* Creates an enclave from a signed image, with this EDL's OCALL table. */");
     emit_create_enclave_signature(w, plan, ";");
+    if (plan.openenclave) {
+        w.line("/* Open Enclave's name and signature for the same (openenclave/host.h). */");
+        emit_oe_create_enclave_signature(w, plan, ";");
+    }
     w.line();
     close_extern_c(w);
     w.line();

@@ -166,7 +166,8 @@ private:
             w_.line("_ccb_result = ccbox_call_enclave_function(_ccb_enclave, " + id +
                     ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
         else
-            w_.line("_ccb_result = ccbox_call_host_function(" + id +
+            w_.line(std::string("_ccb_result = ") +
+                    (f_.function->switchless ? "ccbox_switchless_call_host_function(" : "ccbox_call_host_function(") + id +
                     ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
         w_.line("if (_ccb_result != CCBOX_OK)");
         w_.line("    break;");

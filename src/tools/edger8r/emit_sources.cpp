@@ -153,6 +153,15 @@ std::string emit_untrusted_source(const Program& program, const Plan& plan) {
            std::string(plan.ocalls.empty() ? "NULL" : plan.prefix + "_ocall_function_table") + ", " +
            std::to_string(plan.ocalls.size()) + "u, enclave);");
     w.line("}");
+    if (plan.openenclave) {
+        w.line();
+        emit_oe_create_enclave_signature(w, plan, "");
+        w.line("{");
+        w.line("    return oe_create_enclave(path, type, flags, settings, setting_count, " +
+               std::string(plan.ocalls.empty() ? "NULL" : plan.prefix + "_ocall_function_table") + ", " +
+               std::to_string(plan.ocalls.size()) + "u, NULL, 0u, enclave);");
+        w.line("}");
+    }
     return w.text();
 }
 

@@ -92,6 +92,9 @@ struct Plan {
     std::string prefix;  // X
     std::vector<FunctionPlan> ecalls, ocalls;
     std::vector<StructPlan> structs;  // every EDL struct, in declaration order
+    // Open Enclave mode (oeedger8r): the headers include openenclave/host.h and
+    // openenclave/enclave.h, and X_u.* add oe_create_X_enclave. Otherwise byte for byte the same.
+    bool openenclave = false;
 };
 
 Plan make_plan(const Program& program);

@@ -1,0 +1,24 @@
+/* Open Enclave's verifier API (attestation/verifier.h). Host or enclave.
+ * Not yet mapped: ccbox's evidence API (remote attestation) is being added; until it is, each
+ * function fails with OE_UNSUPPORTED and a message (docs/openenclave.md). */
+#ifndef OPENENCLAVE_ATTESTATION_VERIFIER_H
+#define OPENENCLAVE_ATTESTATION_VERIFIER_H
+
+#include <openenclave/bits/evidence.h>
+#include <openenclave/bits/result.h>
+
+OE_EXTERNC_BEGIN
+
+oe_result_t oe_verifier_initialize(void);
+oe_result_t oe_verifier_get_formats(oe_uuid_t** format_ids, size_t* format_ids_length);
+oe_result_t oe_verifier_free_formats(oe_uuid_t* format_ids);
+oe_result_t oe_verify_evidence(const oe_uuid_t* format_id, const uint8_t* evidence_buffer, size_t evidence_buffer_size,
+                               const uint8_t* endorsements_buffer, size_t endorsements_buffer_size,
+                               const oe_policy_t* policies, size_t policies_size, oe_claim_t** claims,
+                               size_t* claims_length);
+oe_result_t oe_free_claims(oe_claim_t* claims, size_t claims_length);
+oe_result_t oe_verifier_shutdown(void);
+
+OE_EXTERNC_END
+
+#endif /* OPENENCLAVE_ATTESTATION_VERIFIER_H */

@@ -1,0 +1,6 @@
+/* openenclave::oesnmalloc: ccbox has no snmalloc (Debian does not package it and ccbox vendors
+ * no source). Linking the target keeps ccbox's own allocator and says so: the linker prints the
+ * warning below when an enclave links this object (docs/openenclave.md). Trust domain: enclave. */
+const char ccbox_oesnmalloc_notice[] = "ccbox";
+__attribute__((used, section(".gnu.warning.ccbox_oesnmalloc_notice"))) static const char ccbox_oesnmalloc_warning[] =
+    "openenclave::oesnmalloc: ccbox has no snmalloc; this enclave uses ccbox's default allocator";
