@@ -161,7 +161,17 @@ TEST(ElfImage, DynamicDependenciesAndForeignRelocationsAreRefused) {
     };
     const std::vector<Case> cases = {
         {{{DT_NEEDED, {1}}}, {}, "depends on shared libraries (DT_NEEDED)"},
-        {{{DT_JMPREL, {0x1400}}}, {}, "has PLT relocations"},
+        // PLT relocations: only IRELATIVE (calls to GNU indirect functions, libm.a's).
+        {{{DT_JMPREL, {0x1400}}, {DT_PLTRELSZ, {24}}}, {{0x1800, ELF64_R_INFO(1, R_X86_64_JUMP_SLOT), 0}},
+         "has relocation type 7 in its PLT relocation table"},
+        {{{DT_JMPREL, {0x1400}}, {DT_PLTRELSZ, {24}}}, {{0x1800, ELF64_R_INFO(0, R_X86_64_RELATIVE), 0x100}},
+         "has relocation type 8 in its PLT relocation table"},
+        {{{DT_JMPREL, {0x1400}}, {DT_PLTRELSZ, {24}}, {DT_PLTREL, {DT_REL}}}, {}, "has REL PLT relocations"},
+        // An IRELATIVE resolver is called inside the enclave: it must be the image's code.
+        {{{DT_RELA, {0}}, {DT_RELASZ, {24}}}, {{0x1800, ELF64_R_INFO(0, R_X86_64_IRELATIVE), 0x1810}},
+         "IRELATIVE relocation at 0x1800 has its resolver at 0x1810, outside the image's executable segments"},
+        {{{DT_JMPREL, {0x1400}}, {DT_PLTRELSZ, {24}}}, {{0x1800, ELF64_R_INFO(0, R_X86_64_IRELATIVE), 1ull << 40}},
+         "outside the image's executable segments"},
         {{{DT_RELA, {0}}, {DT_RELASZ, {24}}}, {{0x1800, ELF64_R_INFO(0, R_X86_64_GLOB_DAT), 0}}, "has relocation type 6"},
         {{{DT_RELA, {0}}, {DT_RELASZ, {24}}}, {{0x10, ELF64_R_INFO(0, R_X86_64_RELATIVE), 0}},
          "relocation at 0x10 does not target a writable segment"},
@@ -175,6 +185,10 @@ TEST(ElfImage, DynamicDependenciesAndForeignRelocationsAreRefused) {
                                    {{0x1800, ELF64_R_INFO(0, R_X86_64_RELATIVE), 0x100}}),
                               "good.elf");
     EXPECT_TRUE(ok.ok()) << ok.error().message();
+    auto ifunc = ElfImage::parse(make({{DT_JMPREL, {0x1400}}, {DT_PLTRELSZ, {24}}},
+                                      {{0x1800, ELF64_R_INFO(0, R_X86_64_IRELATIVE), 0x100}}),
+                                 "ifunc.elf");
+    EXPECT_TRUE(ifunc.ok()) << ifunc.error().message();
 }
 
 TEST(ElfImage, CcboxSectionsAreValidated) {
