@@ -806,3 +806,22 @@ TEST(Format, ComparisonCount) {
     // Reported so that a run shows how many glibc comparisons were made.
     std::printf("format comparisons with glibc: %ld\n", g_comparisons);
 }
+
+// Found by fuzz_libc_printf (docs/enclave-libc.md, "Differential fuzzing"): long double
+// encodings the x87 no longer produces print as glibc 2.36 prints them.
+TEST(Format, InvalidLongDoubleEncodingsPrintAsGlibc) {
+    const long double cases[] = {
+        MakeLd(0xEB00000000000000ull, 0),       // pseudo-denormal: integer bit ignored in decimal
+        MakeLd(0x8000000000000001ull, 0x8000),  // ... negative, one more bit
+        MakeLd(0x8000000000000000ull, 0),       // ... only the integer bit: kept
+        MakeLd(0xC000000000000000ull, 0),
+        MakeLd(0x6B00000000000000ull, 5),       // unnormal: "nan"
+        MakeLd(0x6B00000000000000ull, 0x3fff),
+        MakeLd(0, 0x8005),                      // unnormal zero: "-nan"
+        MakeLd(0, 0x7fff),                      // pseudo-infinity: "nan"
+        MakeLd(0x4000000000000000ull, 0xffff),  // pseudo-NaN: "-nan"
+    };
+    for (long double x : cases)
+        for (const char* fmt : {"%Lg", "%La", "%.30Le", "%Lf", "%+LA", "%#.0Lf", "%40.20Lg"})
+            EXPECT_SAME(fmt, x);
+}

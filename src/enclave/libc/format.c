@@ -1004,11 +1004,20 @@ static void decomp_ldouble(long double x, fdecomp* v) {
     v->lead = (unsigned)(mant >> 60);
     v->frac = mant & ((1ULL << 60) - 1);
     if (ex == 0x7fff) {
-        v->kind = (mant << 1) != 0 ? FK_NAN : FK_INF;
+        v->kind = (mant << 1) != 0 || (mant >> 63) == 0 ? FK_NAN : FK_INF;
+        return;
+    }
+    /* Encodings the x87 no longer produces, printed as glibc 2.36 prints them (found by
+     * fuzz_libc_printf): an unnormal (exponent not 0, integer bit clear), pseudo-infinity and
+     * pseudo-NaN are "nan" in every conversion; a pseudo-denormal (exponent 0, integer bit set)
+     * has its integer bit ignored by the decimal conversions unless nothing else is set. */
+    if (ex != 0 && (mant >> 63) == 0) {
+        v->kind = FK_NAN;
         return;
     }
     v->m = mant;
     if (ex == 0) {
+        if ((mant >> 63) != 0 && (mant << 1) != 0) v->m = mant & ~(1ULL << 63);
         v->kind = mant ? FK_FINITE : FK_ZERO;
         v->e = -16445;
         v->hexp = mant ? -16385 : 0;
