@@ -829,3 +829,27 @@ TEST(Format, InvalidLongDoubleEncodingsPrintAsGlibc) {
         for (const char* fmt : {"%Lg", "%La", "%.30Le", "%Lf", "%+LA", "%#.0Lf", "%40.20Lg"})
             EXPECT_SAME(fmt, x);
 }
+
+// Found by fuzz_libc_printf: in a positional format, glibc 2.36 keeps the '0' flag of a field
+// whose '*' width is negative (left-justified) and pads with zeros on the right: "%2$0*1$g" of
+// (-12, 1.0) gives "100000000000", "%2$0*1$f" "1.0000000000", "%2$0*1$a" no padding at all. C
+// says '-' overrides '0'; the enclave libc does what glibc's own sequential path does.
+TEST(Format, NegativeStarWidthWithZeroFlagPadsWithSpacesInPositionalFormats) {
+    char ours[64], seq[64];
+    for (const char* conv : {"f", "e", "g", "a", "A", "d", "x", "s"}) {
+        const std::string positional = std::string("%2$0*1$") + conv + "|";
+        const std::string sequential = std::string("%0*") + conv + "|";
+        if (*conv == 's') {
+            ccbox_libc_snprintf(ours, sizeof ours, positional.c_str(), -12, "ab");
+            snprintf(seq, sizeof seq, sequential.c_str(), -12, "ab");
+        } else if (*conv == 'd' || *conv == 'x') {
+            ccbox_libc_snprintf(ours, sizeof ours, positional.c_str(), -12, 5);
+            snprintf(seq, sizeof seq, sequential.c_str(), -12, 5);
+        } else {
+            ccbox_libc_snprintf(ours, sizeof ours, positional.c_str(), -12, 1.0);
+            snprintf(seq, sizeof seq, sequential.c_str(), -12, 1.0);
+        }
+        EXPECT_STREQ(ours, seq) << positional;
+        EXPECT_EQ(std::strlen(ours), 13u) << positional << ": twelve columns and the bar";
+    }
+}
