@@ -16,7 +16,6 @@
  * variant. CPUID and XGETBV are executed inside the enclave: the isolated and sim backends
  * allow them; real SGX does not (a future sgx backend must take CPUID from the platform).
  * Linked into every enclave (ccbox_add_enclave passes -u ccbox_libc_ifunc_support). */
-#include <cpuid.h>
 #include <elf.h>
 #include <stdint.h>
 #include <string.h>
@@ -39,12 +38,17 @@ static void store(int index, int active, const uint32_t r[4]) {
     memcpy(_dl_x86_cpu_features + CF_BASIC_SIZE + index * CF_INDEX_SIZE + (active ? 16 : 0), r, 16);
 }
 
+static void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4]) {
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(subleaf));
+}
+
 static void init_cpu_features(void) {
-    uint32_t l1[4] = {0}, l7[4] = {0}, e1[4] = {0}, u1[4] = {0}, u7[4] = {0}, ue1[4] = {0};
-    unsigned max = __get_cpuid_max(0, NULL);
-    if (max >= 1) __cpuid(1, l1[0], l1[1], l1[2], l1[3]);
-    if (max >= 7) __cpuid_count(7, 0, l7[0], l7[1], l7[2], l7[3]);
-    if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000001u) __cpuid(0x80000001u, e1[0], e1[1], e1[2], e1[3]);
+    uint32_t l1[4] = {0}, l7[4] = {0}, e1[4] = {0}, u1[4] = {0}, u7[4] = {0}, ue1[4] = {0}, max[4];
+    cpuid(0, 0, max);
+    if (max[0] >= 1) cpuid(1, 0, l1);
+    if (max[0] >= 7) cpuid(7, 0, l7);
+    cpuid(0x80000000u, 0, max);
+    if (max[0] >= 0x80000001u) cpuid(0x80000001u, 0, e1);
     const uint32_t sse4_1 = 1u << 19, fma = 1u << 12, avx = 1u << 28, osxsave = 1u << 27;
     const uint32_t avx2 = 1u << 5, fma4 = 1u << 16;
     u1[2] = l1[2] & sse4_1;
