@@ -381,7 +381,10 @@ TEST(Strtod, HexFloatSubnormalsRoundOnAllTheirBits) {
                           Case{"0x1.233022p-127", 0x0048cc08u, ERANGE},   // exactly half: to even
                           Case{"0x1.233026p-127", 0x0048cc0au, ERANGE},   // half, odd: up
                           Case{"0x1.233020p-127", 0x0048cc08u, 0},        // exact
-                          Case{"0x0.00000000000000000000000000000002466046", 0x0048cc09u, ERANGE}}) {
+                          Case{"0x0.00000000000000000000000000000002466046", 0x0048cc09u, ERANGE},
+                          // a non-zero digit far beyond the first 16: a tie plus a little is up
+                          Case{"0x1.2330220000000000000000000000001p-127", 0x0048cc09u, ERANGE},
+                          Case{"0x1.2330200000000000000000000000001p-127", 0x0048cc08u, ERANGE}}) {
         errno = 0;
         char* end = nullptr;
         const float f = ccbox_libc_strtof(c.text, &end);
@@ -391,8 +394,10 @@ TEST(Strtod, HexFloatSubnormalsRoundOnAllTheirBits) {
         EXPECT_EQ(bits, c.bits) << c.text;
         EXPECT_EQ(error, c.error) << c.text;
         EXPECT_EQ(*end, '\0') << c.text;
-        // The same value through long double (exact) and the hardware's rounding agrees.
-        const float via_ld = static_cast<float>(strtold(c.text, nullptr));
-        EXPECT_EQ(std::memcmp(&via_ld, &f, sizeof f), 0) << c.text;
+        // The same value through long double (exact up to 16 digits) and the hardware's rounding.
+        if (std::strlen(c.text) < 24) {
+            const float via_ld = static_cast<float>(strtold(c.text, nullptr));
+            EXPECT_EQ(std::memcmp(&via_ld, &f, sizeof f), 0) << c.text;
+        }
     }
 }
