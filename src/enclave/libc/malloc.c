@@ -124,8 +124,8 @@ __attribute__((noinline, cold, noreturn)) static void heap_corrupt(void) {
 
 /* The tag of header/footer value v (< 2^48) stored at h, already in the top 16 bits. */
 static inline size_t tag_of(const char* h, size_t v) {
-    uint64_t x = ((uint64_t)(uintptr_t)h ^ (uint64_t)v) * 0x9e3779b97f4a7c15ull;
-    x = (x ^ g_tag_key) * 0xd6e8feb86659fd93ull;
+    /* The secret enters before the multiplication, whose top bits depend on every input bit. */
+    uint64_t x = ((uint64_t)(uintptr_t)h ^ ((uint64_t)v << 16) ^ g_tag_key) * 0x9e3779b97f4a7c15ull;
     return (size_t)(x & ~(uint64_t)VALUE_MASK);
 }
 
