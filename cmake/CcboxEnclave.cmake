@@ -34,7 +34,10 @@ set(CCBOX_ENCLAVE_LINK_OPTIONS
     -Wl,-z,max-page-size=4096 -Wl,--no-undefined -Wl,--build-id=none
     # The runtime's C++ ABI support (exception globals without native TLS, spinning
     # guards) must win over libstdc++'s: make the linker take it from the first archive.
-    -Wl,-u,__cxa_get_globals)
+    -Wl,-u,__cxa_get_globals
+    # IRELATIVE relocations (GNU indirect functions: libm.a's variants) are applied by the
+    # enclave libc's ifunc.c; keep it in every image so that no IFUNC is ever left unresolved.
+    -Wl,-u,ccbox_libc_ifunc_support)
 
 function(_ccbox_compiler_file out name)
   execute_process(COMMAND ${CMAKE_CXX_COMPILER} -print-file-name=${name}
@@ -53,6 +56,38 @@ find_library(CCBOX_MBEDCRYPTO_A NAMES libmbedcrypto.a REQUIRED)
 find_library(CCBOX_MBEDX509_A NAMES libmbedx509.a REQUIRED)
 find_library(CCBOX_MBEDTLS_A NAMES libmbedtls.a REQUIRED)
 find_library(CCBOX_OPENSSL_CRYPTO_A NAMES libcrypto.a REQUIRED)
+# <cmath> and <math.h> inside enclaves: Debian's own libm.a (from libc6-dev), linked unchanged.
+# The enclave libc provides the glibc internals it needs (docs/enclave-libc.md, "Maths"); like
+# every archive, it only contributes what an enclave calls.
+find_library(CCBOX_LIBM_A NAMES libm.a REQUIRED)
+# glibc keeps a few maths functions in libc.a rather than libm.a (frexp, ldexp, scalbn, modf,
+# copysign, isinf, isnan, finite, signbit and their float/long double forms; libm.a calls some
+# of them). Those members of Debian's libc.a are self-contained (they only need errno, which the
+# enclave libc provides as __libc_errno), so they are taken from it unchanged into a small
+# archive at configure time; the rest of libc.a is never linked into an enclave.
+find_library(CCBOX_LIBC_A NAMES libc.a REQUIRED)
+set(_ccbox_libc_math_dir ${CMAKE_BINARY_DIR}/ccbox-libc-math)
+set(CCBOX_LIBC_MATH_A ${_ccbox_libc_math_dir}/libccbox_libc_math.a)
+set(_ccbox_libc_math_members)
+foreach(f "" f l)
+  foreach(name isinf isnan finite copysign modf scalbn frexp signbit ldexp)
+    list(APPEND _ccbox_libc_math_members s_${name}${f}.o)
+  endforeach()
+endforeach()
+if(NOT EXISTS ${CCBOX_LIBC_MATH_A} OR ${CCBOX_LIBC_A} IS_NEWER_THAN ${CCBOX_LIBC_MATH_A})
+  file(REMOVE_RECURSE ${_ccbox_libc_math_dir})
+  file(MAKE_DIRECTORY ${_ccbox_libc_math_dir})
+  execute_process(COMMAND ${CMAKE_AR} x ${CCBOX_LIBC_A} ${_ccbox_libc_math_members}
+                  WORKING_DIRECTORY ${_ccbox_libc_math_dir} RESULT_VARIABLE _ccbox_ar_x)
+  if(NOT _ccbox_ar_x EQUAL 0)
+    message(FATAL_ERROR "ccbox: cannot take the maths members ${_ccbox_libc_math_members} out of ${CCBOX_LIBC_A}")
+  endif()
+  execute_process(COMMAND ${CMAKE_AR} rcs ${CCBOX_LIBC_MATH_A} ${_ccbox_libc_math_members}
+                  WORKING_DIRECTORY ${_ccbox_libc_math_dir} RESULT_VARIABLE _ccbox_ar_rcs)
+  if(NOT _ccbox_ar_rcs EQUAL 0)
+    message(FATAL_ERROR "ccbox: cannot create ${CCBOX_LIBC_MATH_A}")
+  endif()
+endif()
 set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBOX_MBEDCRYPTO_A}
     ${CCBOX_OPENSSL_CRYPTO_A})
 
@@ -118,7 +153,8 @@ function(ccbox_add_enclave target)
   # One group, so the runtime can satisfy what libstdc++ and user libraries need and the
   # other way round.
   target_link_libraries(${target} PRIVATE
-    -Wl,--start-group ${E_LIBRARIES} ${runtime_file} ${CCBOX_ENCLAVE_CRYPTO_LIBRARIES} ${cxx_runtime} ${CCBOX_LIBGCC_A}
+    -Wl,--start-group ${E_LIBRARIES} ${runtime_file} ${CCBOX_ENCLAVE_CRYPTO_LIBRARIES} ${cxx_runtime} ${CCBOX_LIBM_A}
+    ${CCBOX_LIBC_MATH_A} ${CCBOX_LIBGCC_A}
     -Wl,--end-group)
   set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS ${runtime_file})
 

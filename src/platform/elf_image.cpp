@@ -166,8 +166,8 @@ Result<void> ElfImage::parse_program_headers() {
 
 Result<void> ElfImage::check_dynamic_section(uint64_t offset, uint64_t size) {
     uint64_t count = size / sizeof(Elf64_Dyn);
-    uint64_t rela = 0, relasz = 0, relaent = sizeof(Elf64_Rela);
-    bool have_rela = false;
+    uint64_t rela = 0, relasz = 0, relaent = sizeof(Elf64_Rela), jmprel = 0, pltrelsz = 0, pltrel = DT_RELA;
+    bool have_rela = false, have_jmprel = false;
     for (uint64_t i = 0; i < count; ++i) {
         auto dyn = read_at<Elf64_Dyn>(bytes_, offset + i * sizeof(Elf64_Dyn));
         if (dyn.d_tag == DT_NULL)
@@ -175,11 +175,11 @@ Result<void> ElfImage::check_dynamic_section(uint64_t offset, uint64_t size) {
         switch (dyn.d_tag) {
             case DT_NEEDED:
                 return invalid("depends on shared libraries (DT_NEEDED); enclaves must be linked statically");
-            case DT_JMPREL:
-            case DT_PLTRELSZ:
-                if (dyn.d_un.d_val != 0)
-                    return invalid("has PLT relocations; link enclaves with -z now and without shared libraries");
-                break;
+            // A static PIE has PLT relocations only for calls to GNU indirect functions
+            // (R_X86_64_IRELATIVE, e.g. Debian's libm.a); anything else there is refused below.
+            case DT_JMPREL: jmprel = dyn.d_un.d_ptr; have_jmprel = true; break;
+            case DT_PLTRELSZ: pltrelsz = dyn.d_un.d_val; break;
+            case DT_PLTREL: pltrel = dyn.d_un.d_val; break;
             case DT_REL:
             case DT_RELSZ:
                 if (dyn.d_un.d_val != 0)
@@ -191,32 +191,55 @@ Result<void> ElfImage::check_dynamic_section(uint64_t offset, uint64_t size) {
             default: break;
         }
     }
-    if (!have_rela || relasz == 0)
-        return ok_result();
-    if (relaent != sizeof(Elf64_Rela))
+    if (have_rela && relasz != 0 && relaent != sizeof(Elf64_Rela))
         return invalid("unexpected relocation entry size " + std::to_string(relaent));
+    if (have_jmprel && pltrelsz != 0 && pltrel != DT_RELA)
+        return invalid("has REL PLT relocations; x86-64 enclaves use RELA only");
+    if (have_rela && relasz != 0)
+        CCBOX_TRY(check_relocation_table(rela, relasz, true));
+    if (have_jmprel && pltrelsz != 0)
+        CCBOX_TRY(check_relocation_table(jmprel, pltrelsz, false));
+    return ok_result();
+}
+
+// The enclave runtime applies R_X86_64_RELATIVE (core/enclave_state.cpp) and R_X86_64_IRELATIVE
+// (libc/ifunc.c: it calls the resolver at the addend, which must therefore be code of the image).
+Result<void> ElfImage::check_relocation_table(uint64_t table, uint64_t size, bool relative_allowed) {
+    const char* what = relative_allowed ? "relocation table" : "PLT relocation table";
     // Locate the relocation table in the file through the segment that maps it.
     for (const auto& s : segments_) {
-        if (rela < s.vaddr || rela - s.vaddr >= s.filesz)
+        if (table < s.vaddr || table - s.vaddr >= s.filesz)
             continue;
-        uint64_t file_offset = s.offset + (rela - s.vaddr);
-        if (relasz > s.filesz - (rela - s.vaddr))
-            return invalid("relocation table extends past its segment");
-        for (uint64_t r = 0; r < relasz / sizeof(Elf64_Rela); ++r) {
+        uint64_t file_offset = s.offset + (table - s.vaddr);
+        if (size > s.filesz - (table - s.vaddr))
+            return invalid(std::string(what) + " extends past its segment");
+        for (uint64_t r = 0; r < size / sizeof(Elf64_Rela); ++r) {
             auto rel = read_at<Elf64_Rela>(bytes_, file_offset + r * sizeof(Elf64_Rela));
-            if (ELF64_R_TYPE(rel.r_info) != R_X86_64_RELATIVE)
-                return invalid("has relocation type " + std::to_string(ELF64_R_TYPE(rel.r_info)) +
-                               "; the enclave runtime applies only R_X86_64_RELATIVE");
+            const auto type = ELF64_R_TYPE(rel.r_info);
+            const bool relative = type == R_X86_64_RELATIVE && relative_allowed;
+            if (!relative && type != R_X86_64_IRELATIVE)
+                return invalid("has relocation type " + std::to_string(type) + " in its " + what +
+                               "; the enclave runtime applies only R_X86_64_RELATIVE and R_X86_64_IRELATIVE"
+                               " (the latter also in the PLT)");
             bool target_ok = std::any_of(segments_.begin(), segments_.end(), [&](const ElfSegment& t) {
                 return (t.flags & PF_W) && t.memsz >= 8 && rel.r_offset >= t.vaddr &&
                        rel.r_offset - t.vaddr <= t.memsz - 8;
             });
             if (!target_ok)
                 return invalid("relocation at " + hex64(rel.r_offset) + " does not target a writable segment");
+            if (type == R_X86_64_IRELATIVE) {
+                const auto resolver = static_cast<uint64_t>(rel.r_addend);
+                bool code = std::any_of(segments_.begin(), segments_.end(), [&](const ElfSegment& t) {
+                    return (t.flags & PF_X) && resolver >= t.vaddr && resolver - t.vaddr < t.memsz;
+                });
+                if (!code)
+                    return invalid("IRELATIVE relocation at " + hex64(rel.r_offset) + " has its resolver at " +
+                                   hex64(resolver) + ", outside the image's executable segments");
+            }
         }
         return ok_result();
     }
-    return invalid("relocation table at " + hex64(rela) + " is not inside a loadable segment");
+    return invalid(std::string(what) + " at " + hex64(table) + " is not inside a loadable segment");
 }
 
 Result<void> ElfImage::parse_section_headers() {

@@ -73,6 +73,7 @@ private:
     Result<void> parse_program_headers();
     Result<void> parse_section_headers();
     Result<void> check_dynamic_section(uint64_t offset, uint64_t size);
+    Result<void> check_relocation_table(uint64_t table, uint64_t size, bool relative_allowed);
     Error invalid(const std::string& what) const;
 
     Bytes bytes_;

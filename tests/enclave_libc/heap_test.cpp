@@ -1054,4 +1054,46 @@ TEST_F(HeapDeathTest, ClobberedBoundaryTagAborts) {
         ::testing::KilledBySignal(SIGABRT), "");
 }
 
+// A buffer overflow that rewrites the next block's header with a plausible value: one byte,
+// so that the size stays a valid block size and every flag check passes. Without the header
+// tags the heap accepts it and later hands out memory that overlaps a live block.
+TEST_F(HeapDeathTest, OverflowIntoTheNextHeaderIsCaughtAtTheNextFree) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            char* a = static_cast<char*>(ccbox_libc_malloc(24));  // 32-byte blocks
+            char* b = static_cast<char*>(ccbox_libc_malloc(24));
+            char* c = static_cast<char*>(ccbox_libc_malloc(24));
+            void* d = ccbox_libc_malloc(24);
+            // a's last byte and one more: b's header now claims 64 bytes, swallowing c.
+            memset(a, 'A', 24);
+            a[24] = 0x43;  // the low byte of b's header: size 0x40, INUSE | PINUSE
+            ccbox_libc_free(b);
+            char* overlap = static_cast<char*>(ccbox_libc_malloc(56));
+            if (overlap == b && overlap + 56 > c)
+                std::_Exit(10);  // the attack worked: b's new block covers the live c
+            ccbox_libc_free(d);
+            std::_Exit(0);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+}
+
+TEST_F(HeapDeathTest, OverflowIntoAFreeBlocksHeaderIsCaughtAtTheNextMalloc) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            char* a = static_cast<char*>(ccbox_libc_malloc(24));
+            char* b = static_cast<char*>(ccbox_libc_malloc(2000));  // a 2016-byte block
+            char* guard = static_cast<char*>(ccbox_libc_malloc(24));
+            ccbox_libc_free(b);
+            // 2016 -> 2032: the same bin, the same flags; the block now ends inside `guard`.
+            a[24] = static_cast<char>(0xf2);  // 0x7e2 -> 0x7f2 (size 0x7f0, PINUSE)
+            void* again = ccbox_libc_malloc(2000);
+            (void)again;
+            (void)guard;
+            std::_Exit(10);  // the heap took the forged size
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+}
+
 }  // namespace

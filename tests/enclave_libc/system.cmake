@@ -2,6 +2,7 @@
 # (sockets, resolver, dynamic loading, terminals, contexts), compiled for the host.
 add_executable(enclave_libc_system_test ${CMAKE_CURRENT_LIST_DIR}/system_test.cpp
                ${PROJECT_SOURCE_DIR}/src/enclave/libc/setjmp.S
+               ${PROJECT_SOURCE_DIR}/src/enclave/libc/jmp_guard.c
                ${PROJECT_SOURCE_DIR}/src/enclave/libc/unsupported.c)
 target_include_directories(enclave_libc_system_test PRIVATE ${PROJECT_SOURCE_DIR}/src/enclave/libc)
 target_compile_definitions(enclave_libc_system_test PRIVATE _GNU_SOURCE)

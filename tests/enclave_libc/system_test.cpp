@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <csetjmp>
+#include <cstdlib>
 #include <cstring>
 #include <netdb.h>
 #include <poll.h>
@@ -30,6 +31,7 @@ static_assert(std::is_same_v<ccbox_socklen_t, socklen_t> && std::is_same_v<ccbox
 extern "C" {
 int ccbox_libc_setjmp(jmp_buf env) __attribute__((returns_twice));
 [[noreturn]] void ccbox_libc_longjmp(jmp_buf env, int value);
+[[noreturn]] void ccbox_libc___longjmp_chk(jmp_buf env, int value);
 int ccbox_libc_socket(int, int, int);
 int ccbox_libc_connect(int, const struct sockaddr*, socklen_t);
 int ccbox_libc_select(int, fd_set*, fd_set*, fd_set*, struct timeval*);
@@ -80,6 +82,111 @@ TEST(EnclaveLibcSetjmp, LongjmpWithZeroMakesSetjmpReturnOne) {
         ccbox_libc_longjmp(g_env, 0);
     EXPECT_EQ(got, 1);
     EXPECT_EQ(rounds, 2);
+}
+
+// The saved stack pointer and return address never appear in the buffer as they are: they are
+// mangled with the guard (setjmp.S), so a jmp_buf an overflow rewrites cannot name a target.
+__attribute__((noinline)) uintptr_t frame_of_caller() { return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)); }
+
+TEST(EnclaveLibcSetjmp, SavedPointersAreMangled) {
+    jmp_buf a;
+    const uintptr_t here = frame_of_caller();
+    if (ccbox_libc_setjmp(a) != 0)
+        return;
+    const auto* words = reinterpret_cast<const uint64_t*>(a[0].__jmpbuf);
+    for (int i : {1, 6, 7}) {  // rbp, rsp, pc
+        const uint64_t w = words[i];
+        EXPECT_GT(w > here ? w - here : here - w, uint64_t{1} << 32)
+            << "word " << i << " looks like a stack or code address";
+        const uint64_t code = reinterpret_cast<uintptr_t>(&frame_of_caller);
+        EXPECT_GT(w > code ? w - code : code - w, uint64_t{1} << 32) << "word " << i;
+    }
+}
+
+TEST(EnclaveLibcSetjmp, LongjmpChkToALiveFrameWorks) {
+    volatile int rounds = 0;
+    const int got = ccbox_libc_setjmp(g_env);
+    rounds = rounds + 1;
+    if (rounds == 1)
+        ccbox_libc___longjmp_chk(g_env, 7);
+    EXPECT_EQ(got, 7);
+    EXPECT_EQ(rounds, 2);
+}
+
+// The attacks: each must abort before the jump, never land anywhere.
+jmp_buf g_victim;
+int g_landed = 0;
+__attribute__((noinline)) void landing() {
+    g_landed = 1;
+    std::_Exit(0);
+}
+
+__attribute__((noinline)) void set_in_a_frame_that_returns() {
+    if (ccbox_libc_setjmp(g_victim) != 0)
+        std::_Exit(3);  // reached only if a jump into this dead frame were allowed
+}
+
+using EnclaveLibcSetjmpDeathTest = ::testing::Test;
+
+TEST(EnclaveLibcSetjmpDeathTest, TamperedSavedPcAborts) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            jmp_buf env;
+            if (ccbox_libc_setjmp(env) == 0) {
+                // The raw address, as an attacker who does not know the guard would write it,
+                auto* words = reinterpret_cast<uint64_t*>(env[0].__jmpbuf);
+                words[7] = reinterpret_cast<uintptr_t>(&landing);
+                ccbox_libc_longjmp(env, 1);
+            }
+            std::_Exit(2);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+    EXPECT_EXIT(
+        {
+            jmp_buf env;
+            if (ccbox_libc_setjmp(env) == 0) {
+                // ... or a single flipped bit of the mangled value.
+                auto* words = reinterpret_cast<uint64_t*>(env[0].__jmpbuf);
+                words[7] ^= 1u << 20;
+                ccbox_libc___longjmp_chk(env, 1);
+            }
+            std::_Exit(2);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+    EXPECT_EXIT(
+        {
+            jmp_buf env;
+            if (ccbox_libc_setjmp(env) == 0) {
+                auto* words = reinterpret_cast<uint64_t*>(env[0].__jmpbuf);
+                words[6] += 64;  // the saved stack pointer
+                ccbox_libc_longjmp(env, 1);
+            }
+            std::_Exit(2);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+    EXPECT_EXIT(
+        {
+            jmp_buf env;
+            if (ccbox_libc_setjmp(env) == 0) {
+                std::memcpy(env, g_env, sizeof env);  // a whole buffer from elsewhere: still valid
+                auto* bytes = reinterpret_cast<unsigned char*>(env);
+                bytes[72] ^= 1;  // but not with its check word changed
+                ccbox_libc_longjmp(env, 1);
+            }
+            std::_Exit(2);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
+}
+
+TEST(EnclaveLibcSetjmpDeathTest, LongjmpChkIntoADeadFrameAborts) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            set_in_a_frame_that_returns();
+            ccbox_libc___longjmp_chk(g_victim, 1);
+        },
+        ::testing::KilledBySignal(SIGABRT), "");
 }
 
 TEST(EnclaveLibcUnsupported, MapFailedIsGlibcs) {

@@ -61,7 +61,15 @@ extern "C" void ccbox_rt_heap_region(void** base, size_t* size) {
     *size = g_enclave.layout.heap_size;
 }
 
-extern "C" int* __errno_location(void) noexcept { return &current_thread_state()->errno_value; }
+// libc/math_errno.c, linked only when code uses glibc's TLS `errno` directly (Debian's libm.a):
+// then errno is that per-TCS TLS variable, else the thread state's field.
+extern "C" int* ccbox_libc_tls_errno(void) __attribute__((weak));
+
+extern "C" int* __errno_location(void) noexcept {
+    if (ccbox_libc_tls_errno)
+        return ccbox_libc_tls_errno();
+    return &current_thread_state()->errno_value;
+}
 
 extern "C" ccbox_result_t ccbox_random(void* data, size_t size) {
     return ccbox_rt_random(data, size) == 0 ? CCBOX_OK : CCBOX_FAILURE;

@@ -30,6 +30,8 @@ typedef struct {
     void* ctx;
     size_t count; /* characters of the full output so far, <= INT_MAX */
     int full;     /* the sink refused bytes: count only from now on */
+    const char* fmt; /* the whole format, for the fortify check of %n */
+    int fortify;     /* _FORTIFY_SOURCE flag > 0: %n only in a read-only format */
 } fmt_out;
 
 static int out_raw(fmt_out* o, const char* s, size_t n) {
@@ -1002,11 +1004,20 @@ static void decomp_ldouble(long double x, fdecomp* v) {
     v->lead = (unsigned)(mant >> 60);
     v->frac = mant & ((1ULL << 60) - 1);
     if (ex == 0x7fff) {
-        v->kind = (mant << 1) != 0 ? FK_NAN : FK_INF;
+        v->kind = (mant << 1) != 0 || (mant >> 63) == 0 ? FK_NAN : FK_INF;
+        return;
+    }
+    /* Encodings the x87 no longer produces, printed as glibc 2.36 prints them (found by
+     * fuzz_libc_printf): an unnormal (exponent not 0, integer bit clear), pseudo-infinity and
+     * pseudo-NaN are "nan" in every conversion; a pseudo-denormal (exponent 0, integer bit set)
+     * has its integer bit ignored by the decimal conversions unless nothing else is set. */
+    if (ex != 0 && (mant >> 63) == 0) {
+        v->kind = FK_NAN;
         return;
     }
     v->m = mant;
     if (ex == 0) {
+        if ((mant >> 63) != 0 && (mant << 1) != 0) v->m = mant & ~(1ULL << 63);
         v->kind = mant ? FK_FINITE : FK_ZERO;
         v->e = -16445;
         v->hexp = mant ? -16385 : 0;
@@ -1488,6 +1499,9 @@ static int do_spec(fmt_out* o, fmt_spec* s, fmt_args* a, int saved_errno) {
         return fmt_string(o, s, msg);
     }
     case 'n':
+        /* glibc's fortified printf: a %n in a format the program could have overwritten
+         * is an attack (a format string written by an overflow), never honoured. */
+        if (o->fortify && !ccbox_libc__fmt_is_readonly(o->fmt)) ccbox_libc__fmt_fatal_writable_n();
         fetch_arg(a, s->data_arg, AC_LONG, &v);
         if (v.p != NULL) {
             if (s->is_long)
@@ -1517,6 +1531,11 @@ static const char* find_spec(fmt_out* o, const char* f, int* err) {
 }
 
 int ccbox_libc_vformat(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_list ap) {
+    return ccbox_libc_vformat_ex(sink, ctx, fmt, ap, 0);
+}
+
+int ccbox_libc_vformat_ex(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_list ap,
+                          int fortify) {
     int saved_errno = errno;
     fmt_out o;
     fmt_args a;
@@ -1529,6 +1548,8 @@ int ccbox_libc_vformat(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_l
     o.ctx = ctx;
     o.count = 0;
     o.full = 0;
+    o.fmt = fmt;
+    o.fortify = fortify > 0;
     va_copy(seq, ap);
     va_copy(start, ap);
     memset(&a, 0, sizeof a);

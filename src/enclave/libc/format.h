@@ -29,6 +29,18 @@ typedef size_t (*ccbox_libc_sink_fn)(void* ctx, const char* data, size_t len);
  * va_copy'd). */
 int ccbox_libc_vformat(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_list ap);
 
+/* The same with glibc's _FORTIFY_SOURCE flag (the `flag` of __printf_chk and friends): with
+ * FORTIFY > 0, a %n conversion in a format that does not lie wholly in a read-only segment of
+ * the program aborts (glibc: "*** %n in writable segments detected ***"). The check is made
+ * when the %n is reached, as glibc makes it, so formats without %n cost nothing. */
+int ccbox_libc_vformat_ex(ccbox_libc_sink_fn sink, void* ctx, const char* fmt, va_list ap,
+                          int fortify);
+
+/* printf_buffer.c: 1 if the NUL-terminated FORMAT lies wholly inside a loaded segment that
+ * is not writable (dl_iterate_phdr's view of the program), else 0; and the fatal error. */
+int ccbox_libc__fmt_is_readonly(const char* format);
+void ccbox_libc__fmt_fatal_writable_n(void) __attribute__((noreturn));
+
 /* printf_buffer.c */
 int ccbox_libc_vsnprintf(char* buf, size_t size, const char* fmt, va_list ap);
 int ccbox_libc_snprintf(char* buf, size_t size, const char* fmt, ...);

@@ -29,6 +29,14 @@
  *    only what lies below that mark.
  *  - Metadata: the allocator state (lock, bins, bitmap, bounds; about 1.8 KiB) sits at the
  *    start of the region; the blocks follow. The only static variable is a pointer to it.
+ *  - Tagged headers: every header and footer word carries, in its top 16 bits, a tag computed
+ *    from the word's address, its size and flags, and a per-heap secret drawn from RDRAND at
+ *    init. Every read of a header or footer checks the tag, so an overflow that rewrites the
+ *    next block's header (even one byte of it, to a plausible size) or a forged header behind
+ *    a pointer handed to free() is caught at the next free, malloc or realloc that reads it.
+ *    Without the secret an attacker cannot compute a tag (it is a keyed check word, not a
+ *    cryptographic MAC: it stops blind overwrites, which is what heap overflows are). Sizes are
+ *    below 2^48, so the tag costs no space.
  *  - Checks (abort() on failure): free/realloc/malloc_usable_size of a pointer outside the
  *    heap or not 16-byte aligned, free/realloc of a block whose INUSE bit is clear (double
  *    free; a freed block's stale header keeps INUSE clear even after it merged into a
@@ -54,6 +62,12 @@
 
 #include "heap.h"
 #include "libc_export.h"
+
+#ifdef CCBOX_ENCLAVE_LIBC
+#include "enclave/core/runtime_c.h"
+#else
+#include <sys/random.h>
+#endif
 
 #define HEAP_PAGE_SIZE ((size_t)4096)
 #define HDR_SIZE ((size_t)8)
@@ -96,20 +110,35 @@ struct heap {
 };
 
 static struct heap* g_heap;
+static uint64_t g_tag_key; /* the per-heap secret of the header tags */
 
 /* ---- low-level helpers ------------------------------------------------------------------ */
 
-static inline size_t hget(const char* h) {
-    return *(const heap_word*)(const void*)h;
-}
-
-static inline void hset(char* h, size_t v) {
-    *(heap_word*)(void*)h = v;
-}
+#define TAG_SHIFT 48u
+#define VALUE_MASK (((size_t)1 << TAG_SHIFT) - 1u)
 
 __attribute__((noinline, cold, noreturn)) static void heap_corrupt(void) {
     /* The lock stays held: no other thread may keep working on a corrupted heap. */
     abort();
+}
+
+/* The tag of header/footer value v (< 2^48) stored at h, already in the top 16 bits. */
+static inline size_t tag_of(const char* h, size_t v) {
+    /* The secret enters before the multiplication, whose top bits depend on every input bit. */
+    uint64_t x = ((uint64_t)(uintptr_t)h ^ ((uint64_t)v << 16) ^ g_tag_key) * 0x9e3779b97f4a7c15ull;
+    return (size_t)(x & ~(uint64_t)VALUE_MASK);
+}
+
+/* The header or footer at h; aborts if its tag does not match (the word was overwritten). */
+static inline size_t hget(const char* h) {
+    size_t w = *(const heap_word*)(const void*)h;
+    size_t v = w & VALUE_MASK;
+    if (UNLIKELY((w & ~VALUE_MASK) != tag_of(h, v))) heap_corrupt();
+    return v;
+}
+
+static inline void hset(char* h, size_t v) {
+    *(heap_word*)(void*)h = v | tag_of(h, v);
 }
 
 static inline void cpu_relax(void) {
@@ -211,7 +240,7 @@ static inline size_t request_size(const struct heap* H, size_t n) {
 /* Size of free block f found in bin b, after checking its header. */
 static inline size_t checked_free_size(const struct heap* H, const free_block* f, unsigned b) {
     if (UNLIKELY(!is_block_ptr(H, f))) heap_corrupt();
-    size_t hd = f->head;
+    size_t hd = hget((const char*)f);
     size_t fs = hd & ~F_MASK;
     if (UNLIKELY((hd & (F_INUSE | F_PINUSE)) != F_PINUSE || bin_index(fs) != b ||
                  fs >= (size_t)(H->top - (const char*)f)))
@@ -373,11 +402,21 @@ static void trim_block(struct heap* H, char* h, size_t s, size_t hd, size_t ns) 
 
 /* ---- public interface ------------------------------------------------------------------- */
 
+/* The tag secret: RDRAND inside the enclave, the kernel's generator in host builds. */
+static int draw_tag_key(uint64_t* key) {
+#ifdef CCBOX_ENCLAVE_LIBC
+    return ccbox_rt_random(key, sizeof *key);
+#else
+    return getrandom(key, sizeof *key, 0) == (ssize_t)sizeof *key ? 0 : -1;
+#endif
+}
+
 int ccbox_heap_init(void* base, size_t size) {
     if (g_heap != NULL || base == NULL) return -1;
     uintptr_t b = (uintptr_t)base;
     uintptr_t e;
     if ((b & 15u) != 0 || size > (size_t)PTRDIFF_MAX || __builtin_add_overflow(b, size, &e)) return -1;
+    if (size >= ((size_t)1 << TAG_SHIFT) || draw_tag_key(&g_tag_key) != 0) return -1;
     uintptr_t hb = (b + 63u) & ~(uintptr_t)63u; /* the state on its own cache line(s) */
     uintptr_t first = ((hb + sizeof(struct heap) + 15u) & ~(uintptr_t)15u) + HDR_SIZE;
     if (e < first || e - first < 4 * MIN_BLOCK) return -1;
@@ -655,6 +694,13 @@ CCBOX_LIBC_EXPORT(malloc_usable_size)
 /* ---- host test support ------------------------------------------------------------------ */
 
 #ifndef CCBOX_ENCLAVE_LIBC
+/* hget without the abort: -1 (an impossible value) for a word whose tag does not match. */
+static size_t hpeek(const char* h) {
+    size_t w = *(const heap_word*)(const void*)h;
+    size_t v = w & VALUE_MASK;
+    return (w & ~VALUE_MASK) == tag_of(h, v) ? v : (size_t)-1;
+}
+
 int ccbox_heap_reset_for_tests(void* base, size_t size) {
     g_heap = NULL;
     return base == NULL ? 0 : ccbox_heap_init(base, size);
@@ -666,7 +712,7 @@ static int check_locked(const struct heap* H, int deep) {
     size_t prev_inuse = F_PINUSE;
     const char* h = H->first;
     while (h < H->top) {
-        size_t hd = hget(h);
+        size_t hd = hpeek(h);
         size_t s = hd & ~F_MASK;
         if (s < MIN_BLOCK || (s & 15u) != 0 || s > (size_t)(H->top - h)) return -1;
         if ((hd & F_PINUSE) != prev_inuse) return -2;
@@ -674,14 +720,14 @@ static int check_locked(const struct heap* H, int deep) {
             used += s;
         } else {
             if (!prev_inuse) return -3; /* two adjacent free blocks */
-            if (hget(h + s - HDR_SIZE) != s) return -4;
+            if (hpeek(h + s - HDR_SIZE) != s) return -4;
             nfree++;
         }
         prev_inuse = (hd & F_INUSE) ? F_PINUSE : 0;
         h += s;
     }
     if (h != H->top || H->top > H->lim) return -5;
-    if (hget(H->top) != ((size_t)(H->lim - H->top) | F_PINUSE) || !prev_inuse) return -6;
+    if (hpeek(H->top) != ((size_t)(H->lim - H->top) | F_PINUSE) || !prev_inuse) return -6;
     if (used != H->in_use) return -7;
     size_t listed = 0;
     for (unsigned b = 0; b < NUM_BINS; b++) {
@@ -692,7 +738,7 @@ static int check_locked(const struct heap* H, int deep) {
             if (++listed > nfree) return -9; /* also stops on a cycle */
             if ((const char*)f < H->first || (const char*)f >= H->top) return -10;
             if (f->prev != prev) return -11;
-            if ((f->head & (F_INUSE | F_PINUSE)) != F_PINUSE || bin_index(f->head & ~F_MASK) != b) return -12;
+            if ((hpeek((const char*)f) & (F_INUSE | F_PINUSE)) != F_PINUSE || bin_index(hpeek((const char*)f) & ~F_MASK) != b) return -12;
             prev = f;
         }
     }

@@ -85,7 +85,7 @@ static size_t sink_put(void* ctx, const char* data, size_t len)
     return len;
 }
 
-int ccbox_libc_vfprintf(FILE* restrict stream, const char* restrict format, va_list ap)
+static int vfprintf_ex(FILE* stream, const char* format, va_list ap, int fortify)
 {
     if (stream_fd(stream) < 1) {
         errno = EBADF;
@@ -95,9 +95,14 @@ int ccbox_libc_vfprintf(FILE* restrict stream, const char* restrict format, va_l
     sink.stream = stream;
     sink.used = 0;
     sink.failed = 0;
-    int n = ccbox_libc_vformat(sink_put, &sink, format, ap);
+    int n = ccbox_libc_vformat_ex(sink_put, &sink, format, ap, fortify);
     sink_flush(&sink);
     return sink.failed ? -1 : n;
+}
+
+int ccbox_libc_vfprintf(FILE* restrict stream, const char* restrict format, va_list ap)
+{
+    return vfprintf_ex(stream, format, ap, 0);
 }
 CCBOX_LIBC_EXPORT(vfprintf)
 
@@ -140,11 +145,10 @@ int ccbox_libc_dprintf(int fd, const char* restrict format, ...)
 }
 CCBOX_LIBC_EXPORT(dprintf)
 
-/* _FORTIFY_SOURCE variants: the flag only restricts %n in writable formats. */
+/* _FORTIFY_SOURCE variants: a flag > 0 rejects %n in writable formats (format.h). */
 int __vfprintf_chk(FILE* stream, int flag, const char* format, va_list ap)
 {
-    (void)flag;
-    return ccbox_libc_vfprintf(stream, format, ap);
+    return vfprintf_ex(stream, format, ap, flag);
 }
 int __fprintf_chk(FILE* stream, int flag, const char* format, ...)
 {
@@ -165,8 +169,7 @@ int __printf_chk(int flag, const char* format, ...)
 }
 int __vdprintf_chk(int fd, int flag, const char* format, va_list ap)
 {
-    (void)flag;
-    return ccbox_libc_vdprintf(fd, format, ap);
+    return vfprintf_ex(fd == 1 ? stdout : fd == 2 ? stderr : NULL, format, ap, flag);
 }
 int __dprintf_chk(int fd, int flag, const char* format, ...)
 {

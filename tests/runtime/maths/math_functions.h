@@ -1,0 +1,18 @@
+/* The functions the maths test compares, enclave against host (tests/runtime/maths). Included by
+ * the EDL (C) and by both sides' C++; math_eval.hpp has the calls. */
+#ifndef CCBOX_TEST_MATH_FUNCTIONS_H
+#define CCBOX_TEST_MATH_FUNCTIONS_H
+
+enum {
+    MT_SQRT, MT_POW, MT_EXP, MT_LOG, MT_LGAMMA, MT_FMA,
+    MT_EXP2, MT_EXPM1, MT_LOG2, MT_LOG10, MT_LOG1P, MT_CBRT, MT_HYPOT,
+    MT_SIN, MT_COS, MT_TAN, MT_ASIN, MT_ACOS, MT_ATAN, MT_ATAN2,
+    MT_SINH, MT_COSH, MT_TANH, MT_ASINH, MT_ACOSH, MT_ATANH,
+    MT_ERF, MT_ERFC, MT_TGAMMA,
+    MT_FLOOR, MT_CEIL, MT_ROUND, MT_TRUNC, MT_RINT, MT_NEARBYINT, MT_FMOD, MT_REMAINDER,
+    MT_FREXP, MT_LDEXP, MT_MODF, MT_COPYSIGN, MT_NEXTAFTER, MT_FDIM, MT_FMAX, MT_FMIN,
+    MT_SQRTF, MT_EXPF, MT_LOGF, MT_POWF, MT_SINF, MT_COSF, MT_LOG2F, MT_EXP2F, MT_FMAF,
+    MT_COUNT
+};
+
+#endif
