@@ -66,6 +66,12 @@ ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t fu
  * create, call, terminate, identity and target-info functions clear it when they start. */
 const char* ccbox_get_last_error(void);
 
+/* Whether failures of ccbox calls on this thread are also printed to stderr (on by default;
+ * CCBOX_LOG=quiet turns printing off everywhere). Returns the previous setting.
+ * <ccbox/host.hpp> turns it off around the calls it makes: its exceptions carry the message,
+ * which would otherwise be printed twice. */
+int ccbox_set_thread_error_printing(int enabled);
+
 /* Identity of a created enclave. */
 typedef struct ccbox_enclave_identity {
     uint8_t mrenclave[32];
