@@ -3,11 +3,10 @@
 #include "host/enclave.hpp"
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <string_view>
-#include <climits>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -15,7 +14,7 @@
 #include <unistd.h>
 
 // Defined by the program when it links ccbox::host through the CMake package (a one-line
-// source the package adds, cmake/ccbox_platform_location.c.in); absent otherwise.
+// source the package adds, cmake/CcboxPlatformLocation.cmake); absent otherwise.
 extern "C" __attribute__((weak)) const char ccbox_platform_executable_location[];
 
 namespace ccbox::host {
