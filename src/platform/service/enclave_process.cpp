@@ -176,8 +176,10 @@ Result<void> lock_down() {
     // Exactly what the runtime's call path needs: futexes for the doorbells, the control
     // socket for EGETKEY/EREPORT, and exiting.
     int rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 0);
-    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
-    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
+    // datum_b (unused by SCMP_CMP_EQ) is given so that every field is initialised (clang's
+    // -Wmissing-field-initializers sees through the macro).
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd, 0));
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd, 0));
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
     rc |= seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1);
