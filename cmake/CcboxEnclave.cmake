@@ -14,7 +14,8 @@
 #       [NO_CXX_RUNTIME])              do not link libstdc++/libgcc_eh (C-only enclaves)
 #
 # CCBOX_ENCLAVE_EXTRA_COMPILE_OPTIONS, if set, is added to every enclave translation unit
-# (ccbox's own tree sets -Wall -Wextra -Werror).
+# (ccbox's own tree sets -Wall -Wextra, and -Werror with CCBOX_WERROR), and
+# CCBOX_ENCLAVE_EXTRA_LINK_OPTIONS to every enclave link (its sanitizer configuration).
 #
 # Produces the unsigned image <target> and the signed image <target>.signed next to it
 # (target <target>_signed builds it). This file works both inside the ccbox source tree and
@@ -139,7 +140,7 @@ function(ccbox_add_enclave target)
   if(E_COMPILE_DEFINITIONS)
     target_compile_definitions(${target} PRIVATE ${E_COMPILE_DEFINITIONS})
   endif()
-  target_link_options(${target} PRIVATE ${CCBOX_ENCLAVE_LINK_OPTIONS})
+  target_link_options(${target} PRIVATE ${CCBOX_ENCLAVE_LINK_OPTIONS} ${CCBOX_ENCLAVE_EXTRA_LINK_OPTIONS})
   set(cxx_runtime)
   if(NOT E_NO_CXX_RUNTIME)
     set(cxx_runtime ${CCBOX_LIBSTDCXX_A} ${CCBOX_LIBGCC_EH_A})

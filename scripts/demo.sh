@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
 B=build
-CCBOX=$B/src/tools/ccbox/ccbox
+CCBOX=$B/bin/ccbox
 SAMPLE=$B/samples/helloworld
 
 echo
@@ -38,4 +38,4 @@ if "$SEAL/datasealing_host" "$SEAL/datasealing_enc.signed" unseal "$tmp/secret.s
     exit 1
 fi
 echo
-echo "ccboxd keeps running for the next enclave; 'build/src/tools/ccbox/ccbox platform stop' stops it."
+echo "ccboxd keeps running for the next enclave; 'build/bin/ccbox platform stop' stops it."

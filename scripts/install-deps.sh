@@ -16,6 +16,7 @@ PACKAGES="
   libbenchmark-dev
   clang-14 libclang-rt-14-dev
   gdb python3
+  lintian
 "
 
 missing=""

@@ -83,6 +83,12 @@ const char* ccbox_get_last_error(void);
 typedef void (*ccbox_log_callback_t)(void* context, ccbox_result_t result, const char* message);
 void ccbox_set_log_callback(void* context, ccbox_log_callback_t callback);
 
+/* Whether failures of ccbox calls on this thread are also printed to stderr (on by default;
+ * CCBOX_LOG=quiet turns printing off everywhere). Returns the previous setting.
+ * <ccbox/host.hpp> turns it off around the calls it makes: its exceptions carry the message,
+ * which would otherwise be printed twice. */
+int ccbox_set_thread_error_printing(int enabled);
+
 /* Identity of a created enclave. */
 typedef struct ccbox_enclave_identity {
     uint8_t mrenclave[32];

@@ -41,6 +41,26 @@ inline void check(ccbox_result_t result, const char* what) {
     throw Error(result, message);
 }
 
+namespace detail {
+// Failures inside this scope are not printed by the library: the exception carries them.
+class QuietFailures {
+  public:
+    QuietFailures() noexcept : previous_(ccbox_set_thread_error_printing(0)) {}
+    ~QuietFailures() { ccbox_set_thread_error_printing(previous_); }
+    QuietFailures(const QuietFailures&) = delete;
+    QuietFailures& operator=(const QuietFailures&) = delete;
+
+  private:
+    int previous_;
+};
+
+template <typename F>
+ccbox_result_t quietly(F&& f) {
+    QuietFailures quiet;
+    return f();
+}
+} // namespace detail
+
 // Where an isolated enclave's platform is: the default one, or one at a socket/state directory.
 struct Platform {
     std::string socket_path; // empty: the default platform
@@ -61,15 +81,18 @@ class Enclave {
     // Creates an enclave with the creator that ccbox-edger8r generated for its EDL file.
     Enclave(Creator create, const std::string& path, uint32_t flags = 0, const Platform* platform = nullptr) {
         Settings s(platform);
-        check(create(path.c_str(), flags, s.data(), s.count(), &enclave_), "cannot create the enclave");
+        check(detail::quietly([&] { return create(path.c_str(), flags, s.data(), s.count(), &enclave_); }),
+              "cannot create the enclave");
     }
 
     // Creates an enclave with an explicit OCALL table (what the generated creator does).
     Enclave(const std::string& path, uint32_t flags, std::span<const ccbox_ocall_func_t> ocall_table,
             const Platform* platform = nullptr) {
         Settings s(platform);
-        check(ccbox_create_enclave(path.c_str(), flags, s.data(), s.count(), ocall_table.data(),
-                                   static_cast<uint32_t>(ocall_table.size()), &enclave_),
+        check(detail::quietly([&] {
+                  return ccbox_create_enclave(path.c_str(), flags, s.data(), s.count(), ocall_table.data(),
+                                              static_cast<uint32_t>(ocall_table.size()), &enclave_);
+              }),
               "cannot create the enclave");
     }
 
@@ -91,7 +114,7 @@ class Enclave {
     void terminate() {
         if (!enclave_)
             return;
-        check(ccbox_terminate_enclave(enclave_), "cannot terminate the enclave");
+        check(detail::quietly([&] { return ccbox_terminate_enclave(enclave_); }), "cannot terminate the enclave");
         enclave_ = nullptr;
     }
 
@@ -103,27 +126,49 @@ class Enclave {
     // Calls a generated ECALL proxy without a return value: call(f, args...) runs f(enclave, args...).
     template <typename Proxy, typename... Args>
     void call(Proxy proxy, Args&&... args) const {
-        check(proxy(require(), std::forward<Args>(args)...), "ECALL failed");
+        ccbox_enclave_t* e = require();
+        check(detail::quietly([&] { return proxy(e, std::forward<Args>(args)...); }), "ECALL failed");
     }
 
     // Calls a generated ECALL proxy with a return value: f(enclave, &result, args...).
     template <typename R, typename Proxy, typename... Args>
     R call_returning(Proxy proxy, Args&&... args) const {
         R result{};
-        check(proxy(require(), &result, std::forward<Args>(args)...), "ECALL failed");
+        ccbox_enclave_t* e = require();
+        check(detail::quietly([&] { return proxy(e, &result, std::forward<Args>(args)...); }), "ECALL failed");
         return result;
+    }
+
+    // Calls a generated ECALL proxy whose enclave function returns its own status, 0 for
+    // success: f(enclave, &status, args...). Throws ccbox::Error if the call failed, and
+    // ccbox::Error(CCBOX_FAILURE) naming the status if the function returned another value.
+    // A function that returns a ccbox_result_t throws with that result instead.
+    template <typename Status = int, typename Proxy, typename... Args>
+    void call_checked(Proxy proxy, Args&&... args) const {
+        static_assert(std::is_same_v<Status, int> || std::is_same_v<Status, ccbox_result_t>,
+                      "call_checked<Status>: the enclave function returns int or ccbox_result_t");
+        const Status status = call_returning<Status>(proxy, std::forward<Args>(args)...);
+        if constexpr (std::is_same_v<Status, ccbox_result_t>) {
+            if (status != CCBOX_OK)
+                throw Error(status, "the enclave function failed");
+        } else if (status != 0) {
+            throw Error(CCBOX_FAILURE, "the enclave function returned status " + std::to_string(status));
+        }
     }
 
     ccbox_enclave_identity_t identity() const {
         ccbox_enclave_identity_t id{};
-        check(ccbox_get_enclave_identity(require(), &id), "cannot read the enclave's identity");
+        ccbox_enclave_t* e = require();
+        check(detail::quietly([&] { return ccbox_get_enclave_identity(e, &id); }), "cannot read the enclave's identity");
         return id;
     }
 
     // The TARGETINFO another enclave needs to make a report this one can verify.
     ccbox_target_info_t target_info() const {
         ccbox_target_info_t info{};
-        check(ccbox_get_enclave_target_info(require(), &info), "cannot read the enclave's target info");
+        ccbox_enclave_t* e = require();
+        check(detail::quietly([&] { return ccbox_get_enclave_target_info(e, &info); }),
+              "cannot read the enclave's target info");
         return info;
     }
 
@@ -167,14 +212,16 @@ class Enclave {
 // The identity inside a report made by any enclave (no verification: only the target can).
 inline ccbox_report_identity_t parse_report(std::span<const uint8_t> report) {
     ccbox_report_identity_t id{};
-    check(ccbox_parse_report(report.data(), report.size(), &id), "cannot parse the report");
+    check(detail::quietly([&] { return ccbox_parse_report(report.data(), report.size(), &id); }),
+          "cannot parse the report");
     return id;
 }
 
 // The TARGETINFO of the enclave that made `report`.
 inline ccbox_target_info_t target_info_of_report(std::span<const uint8_t> report) {
     ccbox_target_info_t info{};
-    check(ccbox_get_target_info_of_report(report.data(), report.size(), &info), "cannot read the report");
+    check(detail::quietly([&] { return ccbox_get_target_info_of_report(report.data(), report.size(), &info); }),
+          "cannot read the report");
     return info;
 }
 

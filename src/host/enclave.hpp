@@ -57,6 +57,9 @@ namespace ccbox::host {
 ccbox_result_t fail(const Error& error);
 ccbox_result_t fail(ccbox_result_t code, const std::string& message);
 void clear_last_error();
+// A line on stderr when CCBOX_LOG=debug (what the library did on its own, e.g. which ccboxd
+// it started).
+void debug_log(const std::string& message);
 
 // Runs ECALL `function_id` on behalf of the public API, with built-in ids allowed.
 ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,

@@ -14,7 +14,11 @@ std::string& last_error() {
     return message;
 }
 
+thread_local bool t_printing = true;
+
 bool quiet() {
+    if (!t_printing)
+        return true;
     const char* log = std::getenv("CCBOX_LOG");
     return log && std::strcmp(log, "quiet") == 0;
 }
@@ -56,6 +60,12 @@ ccbox_result_t fail(ccbox_result_t code, const std::string& message) {
 
 void clear_last_error() { last_error().clear(); }
 
+void debug_log(const std::string& message) {
+    const char* log = std::getenv("CCBOX_LOG");
+    if (log && std::strcmp(log, "debug") == 0)
+        std::fprintf(stderr, "ccbox: %s\n", message.c_str());
+}
+
 }  // namespace ccbox::host
 
 extern "C" void ccbox_set_log_callback(void* context, ccbox_log_callback_t callback) {
@@ -66,3 +76,9 @@ extern "C" void ccbox_set_log_callback(void* context, ccbox_log_callback_t callb
 }
 
 extern "C" const char* ccbox_get_last_error(void) { return ccbox::host::last_error().c_str(); }
+
+extern "C" int ccbox_set_thread_error_printing(int enabled) {
+    const bool previous = ccbox::host::t_printing;
+    ccbox::host::t_printing = enabled != 0;
+    return previous ? 1 : 0;
+}

@@ -43,10 +43,17 @@ Result<void> check_launch(const EnclaveImage& image, const LoadOptions& options)
         if (options.debug && !(signature->sigstruct.attributes.flags & sgx::attr::kDebug))
             return load_error(image, CCBOX_DEBUG_DOWNGRADE,
                               "the enclave is signed for production (Debug=0) and cannot be launched in debug mode");
-    } else if (!options.debug || !config_allows_debug(image.effective_config())) {
+    } else if (!options.debug) {
         return load_error(image, CCBOX_NOT_SIGNED,
                           "the image is not signed; sign it with `ccbox sign` (unsigned images run only in debug "
-                          "mode, when their properties allow debug)");
+                          "mode, CCBOX_ENCLAVE_FLAG_DEBUG, when their properties allow debug)");
+    } else if (!config_allows_debug(image.effective_config())) {
+        // The usual cause: a .conf that says Debug=1, which an unsigned image never saw.
+        return load_error(image, CCBOX_NOT_SIGNED,
+                          "the image is not signed, and the properties built into it do not allow debug. A .conf "
+                          "file's settings (Debug=1 included) reach an image only when `ccbox sign -c FILE` "
+                          "signs it; sign the image (unsigned images run only in debug mode, when their "
+                          "properties allow debug)");
     }
     return ok_result();
 }

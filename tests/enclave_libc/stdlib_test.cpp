@@ -523,8 +523,10 @@ TEST(EnclaveLibcBsearch, HitsAndMisses) {
         std::vector<int> v(n);
         for (size_t i = 0; i < n; i++) v[i] = static_cast<int>(2 * i + 1);  // odd keys
         for (int key = -1; key <= static_cast<int>(2 * n + 2); key++) {
-            const void* want = bsearch(&key, v.data(), n, sizeof(int), CompareInt);
-            const void* got = ccbox_libc_bsearch(&key, v.data(), n, sizeof(int), CompareInt);
+            static const int empty = 0;  // an empty vector's data() may be null: UB for bsearch
+            const int* base = n ? v.data() : &empty;
+            const void* want = bsearch(&key, base, n, sizeof(int), CompareInt);
+            const void* got = ccbox_libc_bsearch(&key, base, n, sizeof(int), CompareInt);
             if (key % 2 != 0 && key > 0 && key < static_cast<int>(2 * n + 1)) {
                 ASSERT_EQ(v.data() + (key - 1) / 2, got) << "n=" << n << " key=" << key;
             } else {

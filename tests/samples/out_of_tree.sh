@@ -2,10 +2,9 @@
 # Installs ccbox from this build into a temporary prefix, builds a sample as a standalone
 # project with find_package(ccbox) against it, and runs tests/samples/run_SAMPLE.sh in both
 # backends (the isolated run starts with no platform running: the host starts one).
-# Usage: out_of_tree.sh BUILD_DIR SOURCE_DIR SAMPLE INSTALLED_CCBOXD
-# (INSTALLED_CCBOXD: where the host library looks first, ${CMAKE_INSTALL_FULL_BINDIR}/ccboxd.)
+# Usage: out_of_tree.sh BUILD_DIR SOURCE_DIR SAMPLE
 set -eu
-build=$1 source=$2 sample=$3 installed=$4
+build=$1 source=$2 sample=$3
 work=$(mktemp -d /tmp/ccbox-sample-XXXXXX)
 state="$work/state"
 cleanup() {
@@ -23,8 +22,8 @@ step cmake --build "$work/build"
 cd "$work/build"
 host=$(ls | grep '_host$' | head -1)
 image=$(ls | grep '_enc.signed$' | head -1)
-# The installed ccboxd is found on PATH (this prefix is not the one the library was built for).
-export PATH="$work/prefix/bin:$PATH" CCBOX_STATE_DIR="$state" CCBOX_PLATFORM_IDLE_EXIT=10
+# The package hands the host its own ccboxd (not one on PATH, not the build tree's).
+export CCBOX_STATE_DIR="$state" CCBOX_PLATFORM_IDLE_EXIT=10
 unset CCBOX_PLATFORM_PATH
 for backend in sim isolated; do
     if [ "$backend" = sim ]; then export CCBOX_SIMULATE=1; else unset CCBOX_SIMULATE; fi
@@ -33,10 +32,8 @@ for backend in sim isolated; do
         echo "$out"
         exit 1
     fi
-    # The platform the host started: the one on PATH, unless ccbox is also installed where
-    # the library was configured to look first.
+    # The platform the host started: the one of the prefix it was built against.
     expected="$work/prefix/bin/ccboxd"
-    [ -x "$installed" ] && expected=$installed
     if [ "$backend" = isolated ] && ! pgrep -f "^$expected --daemon --state-dir $state" >/dev/null; then
         echo "$sample (isolated): the host did not start $expected"
         exit 1

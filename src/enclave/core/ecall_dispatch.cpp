@@ -121,7 +121,8 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, uint64_t* written_out) {
     ccbox_result_t result = CCBOX_OUT_OF_MEMORY;
     size_t written = 0;
     if (in && out) {
-        memcpy(in, reinterpret_cast<const void*>(slot.input_buffer), in_size);
+        if (in_size)  // input_buffer may be null with no input; memcpy's arguments may not be
+            memcpy(in, reinterpret_cast<const void*>(slot.input_buffer), in_size);
         memset(out, 0, out_size);
         if (id == CCBOX_ECALL_INIT) {
             result = handle_init(in, in_size);

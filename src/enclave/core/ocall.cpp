@@ -84,7 +84,10 @@ ccbox_result_t call_builtin(uint32_t function_id, const void* input, size_t inpu
     size_t written = 0;
     ccbox_result_t r = call_host(function_id, in, input_size, out, output_size, &written);
     if (r == CCBOX_OK) {
-        memcpy(output, out, written);
+        // call_host wrote at most output_size bytes; output may be null when that is 0, and
+        // memcpy's arguments may not be, even for no bytes.
+        if (output_size != 0)
+            memcpy(output, out, written);
         if (output_written)
             *output_written = written;
     }

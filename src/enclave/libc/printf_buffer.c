@@ -28,7 +28,8 @@ static size_t fixed_write(void* ctx, const char* data, size_t n) {
     fixed_sink* f = (fixed_sink*)ctx;
     size_t room = f->cap - f->len;
     size_t k = n < room ? n : room;
-    memcpy(f->buf + f->len, data, k);
+    if (k)  /* snprintf(NULL, 0, ...) has no buffer: memcpy to NULL is undefined even for 0 bytes */
+        memcpy(f->buf + f->len, data, k);
     f->len += k;
     return k;
 }

@@ -1,15 +1,21 @@
 #include "host/isolated/platform_client.hpp"
 
+#include "host/enclave.hpp"
+
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <string_view>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+// Defined by the program when it links ccbox::host through the CMake package (a one-line
+// source the package adds, cmake/CcboxPlatformLocation.cmake); absent otherwise.
+extern "C" __attribute__((weak)) const char ccbox_platform_executable_location[];
 
 namespace ccbox::host {
 namespace {
@@ -37,27 +43,30 @@ Result<int> try_connect(const std::string& path, int* error) {
 std::string platform_executable() {
     if (const char* env = std::getenv("CCBOX_PLATFORM_PATH"); env && *env)
         return env;
-    if (::access(CCBOX_PLATFORM_INSTALLED_PATH, X_OK) == 0)
-        return CCBOX_PLATFORM_INSTALLED_PATH;
-    // Installed elsewhere (another prefix, moved): the ccboxd found on PATH.
-    if (const char* path = std::getenv("PATH")) {
-        std::string_view dirs = path;
-        while (!dirs.empty()) {
-            const size_t colon = dirs.find(':');
-            const std::string_view dir = dirs.substr(0, colon);
-            dirs = colon == std::string_view::npos ? std::string_view() : dirs.substr(colon + 1);
-            if (dir.empty())
-                continue;
-            std::string candidate = std::string(dir) + "/ccboxd";
-            if (::access(candidate.c_str(), X_OK) == 0)
-                return candidate;
-        }
-    }
-    return CCBOX_PLATFORM_BUILD_PATH;
+    // The location find_package(ccbox) (or ccbox::host inside the ccbox tree) linked into this
+    // program: that installation's own ccboxd, wherever it was when the program was built.
+    if (ccbox_platform_executable_location && *ccbox_platform_executable_location)
+        return ccbox_platform_executable_location;
+    // Not linked through the package (the ccbox tool itself, or a program linked by hand):
+    // the ccboxd next to the running executable.
+    char self[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return {};
+    std::string dir(self, static_cast<size_t>(n));
+    dir.erase(dir.find_last_of('/') + 1);
+    std::string sibling = dir + "ccboxd";
+    return ::access(sibling.c_str(), X_OK) == 0 ? sibling : std::string();
 }
 
 Result<void> start_platform(const PlatformPaths& paths, const std::vector<std::string>& arguments) {
     const std::string exe = platform_executable();
+    if (exe.empty())
+        return Error(CCBOX_SERVICE_UNAVAILABLE,
+                     "cannot start the platform: no ccboxd to start (this program was not linked with "
+                     "ccbox::host from find_package(ccbox), and there is no ccboxd next to it); set "
+                     "CCBOX_PLATFORM_PATH to the ccboxd to run");
+    debug_log("starting the platform " + exe + " for " + paths.socket);
     std::vector<std::string> argv = {exe, "--daemon", "--state-dir", paths.state_dir, "--socket", paths.socket};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     int err_pipe[2];
@@ -86,8 +95,11 @@ Result<void> start_platform(const PlatformPaths& paths, const std::vector<std::s
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     // Another host may have started the same platform at the same moment: that is fine.
-    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == kExitPlatformAlreadyRunning))
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == kExitPlatformAlreadyRunning)) {
+        debug_log(WEXITSTATUS(status) == 0 ? "started the platform " + exe
+                                           : "a platform was already running on " + paths.socket);
         return ok_result();
+    }
     while (!messages.empty() && messages.back() == '\n')
         messages.pop_back();
     return Error(CCBOX_SERVICE_UNAVAILABLE, "cannot start the platform (" + exe + "): " +

@@ -10,8 +10,10 @@
 
 namespace ccbox::host {
 
-// The ccboxd executable: CCBOX_PLATFORM_PATH, else the installed one (its path is compiled
-// in), else the first ccboxd on PATH, else the one of this build tree.
+// The ccboxd executable to start: CCBOX_PLATFORM_PATH; else the one of the installation (or
+// build tree) whose CMake package linked this program; else the ccboxd next to the running
+// executable (the ccbox tool's companion); else none (empty). Never searched for on PATH and
+// never a path compiled into the library, so a moved installation runs only its own.
 std::string platform_executable();
 
 // Connects to the platform's socket. A missing platform is started first when asked to

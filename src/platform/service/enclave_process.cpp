@@ -186,14 +186,16 @@ Result<void> lock_down() {
         return Error(CCBOX_PLATFORM_ERROR, "seccomp_init failed");
     // Exactly what the runtime's call path needs: futexes for the doorbells, the control
     // socket for EGETKEY/EREPORT, and exiting.
+    // datum_b (unused by SCMP_CMP_EQ) is given so that every field is initialised (clang's
+    // -Wmissing-field-initializers sees through the macro).
     // Only the two operations the doorbells and the gate use (with or without the private
     // flag): not the PI and requeue operations, on memory the host shares.
     int rc = 0;
     for (int op : {FUTEX_WAIT, FUTEX_WAKE, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, FUTEX_WAKE | FUTEX_PRIVATE_FLAG})
         rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 1,
                                SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(op), 0));
-    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
-    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd));
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(read), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd, 0));
+    rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, kControlFd, 0));
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit), 0);
     rc |= seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0);
     rc |= seccomp_attr_set(filter, SCMP_FLTATR_CTL_TSYNC, 1);

@@ -99,8 +99,11 @@ class Writer {
 public:
     template <typename T>
     Writer& put(const T& value) {
-        const auto* p = reinterpret_cast<const uint8_t*>(&value);
-        bytes_.insert(bytes_.end(), p, p + sizeof(T));
+        // resize + memcpy rather than insert(): gcc 12 at -O3 reports a false
+        // -Wstringop-overflow in vector's range insert into an empty vector.
+        const size_t at = bytes_.size();
+        bytes_.resize(at + sizeof(T));
+        std::memcpy(bytes_.data() + at, &value, sizeof(T));
         return *this;
     }
     Writer& put_bytes(std::span<const uint8_t> data);

@@ -48,8 +48,13 @@ std::string attribute_names(uint64_t flags) {
         }
     }
     for (int bit = 0; bit < 64; ++bit)
-        if (rest & (uint64_t(1) << bit))
-            out += (out.empty() ? "" : "|") + std::string("BIT") + std::to_string(bit);
+        if (rest & (uint64_t(1) << bit)) {
+            // Appended piece by piece: `"|" + std::string(...)` draws a false -Wrestrict from
+            // gcc 12 at -O3 (its operator+(const char*, string&&) inlined).
+            out += out.empty() ? "" : "|";
+            out += "BIT";
+            out += std::to_string(bit);
+        }
     return out.empty() ? "none" : out;
 }
 

@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstring>
 #include <unistd.h>
 
 namespace ccbox {
@@ -21,6 +24,17 @@ Result<nlohmann::json> query_status(int fd) {
     return j;
 }
 
+// The executable of the platform's process, read by this tool from /proc (the platform only
+// reports its pid), or why it cannot be read (another user's process, another pid namespace).
+std::string executable_of(int pid) {
+    const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+    char target[PATH_MAX];
+    const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+    if (n <= 0)
+        return "unknown (" + link + ": " + std::strerror(errno) + ")";
+    return std::string(target, static_cast<size_t>(n));
+}
+
 std::string mib(uint64_t bytes) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
@@ -29,6 +43,7 @@ std::string mib(uint64_t bytes) {
 
 void print_status(const nlohmann::json& j) {
     std::printf("platform  %s (pid %d)\n", j["socket"].get<std::string>().c_str(), j["pid"].get<int>());
+    std::printf("exe       %s\n", j.value("executable", std::string("unknown")).c_str());
     std::printf("state     %s\n", j["state_dir"].get<std::string>().c_str());
     std::printf("SKU       %s\n", j["sku"].get<std::string>().c_str());
     const std::string mode = j.value("mode", "development");
@@ -57,6 +72,8 @@ Result<void> show_status(const PlatformPaths& paths, bool json) {
     auto status = query_status(fd);
     ::close(fd);
     CCBOX_TRY(status);
+    if (status->contains("pid") && (*status)["pid"].is_number_integer())
+        (*status)["executable"] = executable_of((*status)["pid"].get<int>());
     if (json)
         std::printf("%s\n", status->dump(2).c_str());
     else

@@ -151,7 +151,7 @@ void Parser::parse_enum(EdlFile& file) {
         item.name = expect_identifier("an enumerator name", &item.location);
         if (accept_punct('=')) {
             if (accept_punct('-'))
-                item.value = "-";
+                item.value.push_back('-');  // not `= "-"`: gcc 12 -O3 reports a false -Wrestrict there
             if (peek().kind != TokenKind::Integer && peek().kind != TokenKind::Identifier)
                 fail_expected("an integer or a name as the enumerator's value");
             item.value += take().text;
