@@ -27,7 +27,7 @@ export CCBOX_STATE_DIR="$state" CCBOX_PLATFORM_IDLE_EXIT=10
 unset CCBOX_PLATFORM_PATH
 for backend in sim isolated; do
     if [ "$backend" = sim ]; then export CCBOX_SIMULATE=1; else unset CCBOX_SIMULATE; fi
-    if ! out=$(sh "$source/tests/samples/run_$sample.sh" "./$host" "./$image" 2>&1); then
+    if ! out=$(CCBOX_TOOL="$work/prefix/bin/ccbox" sh "$source/tests/samples/run_$sample.sh" "./$host" "./$image" 2>&1); then
         echo "$sample ($backend) failed:"
         echo "$out"
         exit 1

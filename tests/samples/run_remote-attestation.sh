@@ -9,7 +9,7 @@ trap 'rm -rf "$dir"' EXIT
 state=${CCBOX_STATE_DIR:?the sample test sets CCBOX_STATE_DIR}
 "$host" "$image" evidence "nonce=4242" "$dir/evidence.bin" >/dev/null
 pki="$state/development-pki"
-ccbox collateral --pki "$pki" --out "$dir/collateral.json"
+"${CCBOX_TOOL:-ccbox}" collateral --pki "$pki" --out "$dir/collateral.json"
 out=$("$host" verify "$dir/evidence.bin" "$dir/collateral.json" "$pki/root_ca.pem")
 for want in "evidence verified" "custom_claims_buffer: nonce=4242" "ccbox_platform_mode: development" \
             "security_version: 02000000" "ccbox_tcb_status: UpToDate"; do

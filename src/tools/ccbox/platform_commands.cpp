@@ -24,17 +24,6 @@ Result<nlohmann::json> query_status(int fd) {
     return j;
 }
 
-// The executable of the platform's process, read by this tool from /proc (the platform only
-// reports its pid), or why it cannot be read (another user's process, another pid namespace).
-std::string executable_of(int pid) {
-    const std::string link = "/proc/" + std::to_string(pid) + "/exe";
-    char target[PATH_MAX];
-    const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
-    if (n <= 0)
-        return "unknown (" + link + ": " + std::strerror(errno) + ")";
-    return std::string(target, static_cast<size_t>(n));
-}
-
 std::string mib(uint64_t bytes) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
@@ -42,7 +31,10 @@ std::string mib(uint64_t bytes) {
 }
 
 void print_status(const nlohmann::json& j) {
-    std::printf("platform  %s (pid %d)\n", j["socket"].get<std::string>().c_str(), j["pid"].get<int>());
+    std::printf("platform  %s (pid %d, uid %u)\n", j["socket"].get<std::string>().c_str(), j["pid"].get<int>(),
+                j.value("uid", 0u));
+    // The platform reports its own executable (it is non-dumpable: /proc/PID/exe is closed to
+    // other processes of its uid).
     std::printf("exe       %s\n", j.value("executable", std::string("unknown")).c_str());
     std::printf("state     %s\n", j["state_dir"].get<std::string>().c_str());
     std::printf("SKU       %s\n", j["sku"].get<std::string>().c_str());
@@ -51,7 +43,6 @@ void print_status(const nlohmann::json& j) {
                 mode == "production" ? "its secrets are out of its clients' reach; reports say production"
                                      : "NOT CONFIDENTIAL: its secrets are readable by the user that runs it, so "
                                        "that user can forge its keys and reports; reports say development");
-    std::printf("ccboxd    %s (uid %u)\n", j.value("executable", std::string("?")).c_str(), j.value("uid", 0u));
     std::printf("EPC       %s total, %s used, %s free\n", mib(j["epc_capacity_bytes"]).c_str(),
                 mib(j["epc_used_bytes"]).c_str(), mib(j["epc_free_bytes"]).c_str());
     std::printf("enclaves  %zu\n", j["enclaves"].size());
@@ -72,8 +63,6 @@ Result<void> show_status(const PlatformPaths& paths, bool json) {
     auto status = query_status(fd);
     ::close(fd);
     CCBOX_TRY(status);
-    if (status->contains("pid") && (*status)["pid"].is_number_integer())
-        (*status)["executable"] = executable_of((*status)["pid"].get<int>());
     if (json)
         std::printf("%s\n", status->dump(2).c_str());
     else
