@@ -65,7 +65,7 @@ std::shared_ptr<const VerifiedPck> VerifiedCollateral::verify_pck_chain(const st
         if (known == 2 && leaf && (*blocks)[0] != (*blocks)[1] && (*blocks)[1] != (*blocks)[2] &&
             (*blocks)[0] != (*blocks)[2]) {
             std::lock_guard lock(pck_cache_mutex_);
-            if (auto it = pck_cache_.find(*leaf); it != pck_cache_.end())
+            if (auto it = pck_cache_.find(sha256(*leaf)); it != pck_cache_.end())
                 pck = it->second;
         }
         if (!pck) {
@@ -76,7 +76,7 @@ std::shared_ptr<const VerifiedPck> VerifiedCollateral::verify_pck_chain(const st
                 std::lock_guard lock(pck_cache_mutex_);
                 if (pck_cache_.size() >= kPckCacheLimit)
                     pck_cache_.clear();
-                pck_cache_.emplace(*leaf, pck);
+                pck_cache_.emplace(sha256(*leaf), pck);
             }
             return pck;
         }

@@ -16,6 +16,7 @@
 #include "attestation/sgx_extension.hpp"
 #include "attestation/verify_failure.hpp"
 #include "platform/platform_mode.hpp"
+#include "support/sha256.hpp"
 
 #include <array>
 #include <map>
@@ -84,7 +85,8 @@ private:
     std::shared_ptr<const VerifiedPck> verify_pck_slow(const std::string& pem, int64_t now, VerifyError* error) const;
     std::vector<uint8_t> root_der_;
     mutable std::mutex pck_cache_mutex_;
-    mutable std::map<std::vector<uint8_t>, std::shared_ptr<const VerifiedPck>> pck_cache_;
+    // Keyed by the SHA-256 of the leaf certificate's DER.
+    mutable std::map<Digest256, std::shared_ptr<const VerifiedPck>> pck_cache_;
     Cert root_;
     RootKind root_kind_ = RootKind::kCcboxProduction;
     Crl root_crl_;
