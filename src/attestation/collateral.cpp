@@ -212,6 +212,32 @@ std::string collateral_bundle_json(const CollateralBundle& b) {
     return j.dump(2) + "\n";
 }
 
+namespace {
+
+// What TCB Info and QE Identity bodies begin with: their id and version, and the validity
+// window (issueDate, nextUpdate) kept both as time and as the signed text.
+template <typename Body>
+Result<void> parse_signed_body_header(const json& j, std::string_view item, const std::string& expected_id,
+                                      uint64_t expected_version, Body& body) {
+    auto id = get_string(j, "id", item);
+    if (!id || *id != expected_id)
+        return bad(item, "id", "expected \"" + expected_id + "\"");
+    auto version = get_uint(j, "version", 1000, item);
+    if (!version || *version != expected_version)
+        return bad(item, "version", "expected " + std::to_string(expected_version));
+    auto issue = get_time(j, "issueDate", &body.issue_date_text, item);
+    if (!issue)
+        return std::move(issue).error();
+    body.issue_date = *issue;
+    auto next = get_time(j, "nextUpdate", &body.next_update_text, item);
+    if (!next)
+        return std::move(next).error();
+    body.next_update = *next;
+    return ok_result();
+}
+
+}  // namespace
+
 Result<TcbInfo> parse_tcb_info(std::string_view text) {
     constexpr std::string_view item = "TCB Info";
     auto jr = parse_json(text, item);
@@ -219,20 +245,7 @@ Result<TcbInfo> parse_tcb_info(std::string_view text) {
         return std::move(jr).error();
     const json& j = *jr;
     TcbInfo info;
-    auto id = get_string(j, "id", item);
-    if (!id || *id != "SGX")
-        return bad(item, "id", "expected \"SGX\"");
-    auto version = get_uint(j, "version", 1000, item);
-    if (!version || *version != 3)
-        return bad(item, "version", "expected 3");
-    auto issue = get_time(j, "issueDate", &info.issue_date_text, item);
-    if (!issue)
-        return std::move(issue).error();
-    info.issue_date = *issue;
-    auto next = get_time(j, "nextUpdate", &info.next_update_text, item);
-    if (!next)
-        return std::move(next).error();
-    info.next_update = *next;
+    CCBOX_TRY(parse_signed_body_header(j, item, "SGX", 3, info));
     auto fmspc = get_hex<6>(j, "fmspc", item);
     if (!fmspc)
         return std::move(fmspc).error();
@@ -303,20 +316,7 @@ Result<QeIdentity> parse_qe_identity(std::string_view text) {
         return std::move(jr).error();
     const json& j = *jr;
     QeIdentity qe;
-    auto id = get_string(j, "id", item);
-    if (!id || *id != "QE")
-        return bad(item, "id", "expected \"QE\"");
-    auto version = get_uint(j, "version", 1000, item);
-    if (!version || *version != 2)
-        return bad(item, "version", "expected 2");
-    auto issue = get_time(j, "issueDate", &qe.issue_date_text, item);
-    if (!issue)
-        return std::move(issue).error();
-    qe.issue_date = *issue;
-    auto next = get_time(j, "nextUpdate", &qe.next_update_text, item);
-    if (!next)
-        return std::move(next).error();
-    qe.next_update = *next;
+    CCBOX_TRY(parse_signed_body_header(j, item, "QE", 2, qe));
     auto eval = get_uint(j, "tcbEvaluationDataNumber", UINT32_MAX, item);
     if (!eval)
         return std::move(eval).error();
