@@ -306,6 +306,20 @@ ccbox_result_t enter_and_serve(ccbox_enclave* enclave, uint32_t tcs, ccbox_call_
     }
 }
 
+// A call slot for exactly these buffers, with the TCS's scratch memory.
+void fill_slot(ccbox_call_slot_t* slot, uint32_t function_id, const void* input, size_t input_size, void* output,
+               size_t output_size, void* scratch) {
+    std::memset(slot, 0, sizeof *slot);
+    slot->function_id = function_id;
+    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
+    slot->input_size = input_size;
+    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
+    slot->output_size = output_size;
+    slot->result = CCBOX_UNEXPECTED;
+    slot->scratch_buffer = reinterpret_cast<uintptr_t>(scratch);
+    slot->scratch_size = kScratchSize;
+}
+
 // Fills the call slot of the scope's TCS with exactly these buffers and runs the ECALL with
 // its OCALLs. `*written` is what the enclave reports having written (at most output_size).
 ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t function_id, const void* input,
@@ -314,15 +328,7 @@ ccbox_result_t run_call(ccbox_enclave* enclave, const CallScope& scope, uint32_t
     const uint32_t tcs = scope.call().tcs;
     const TcsChannel& channel = enclave->channels[tcs];
     ccbox_call_slot_t* slot = &channel.slots[scope.call().depth];
-    std::memset(slot, 0, sizeof *slot);
-    slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
-    slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
-    slot->output_size = output_size;
-    slot->result = CCBOX_UNEXPECTED;
-    slot->scratch_buffer = reinterpret_cast<uintptr_t>(channel.scratch);
-    slot->scratch_size = kScratchSize;
+    fill_slot(slot, function_id, input, input_size, output, output_size, channel.scratch);
     return enter_and_serve(enclave, tcs, slot, output_size, written);
 }
 
@@ -371,15 +377,7 @@ ccbox_result_t ring_tcs_unchecked(ccbox_enclave* enclave, uint32_t tcs, uint32_t
     auto* slot = static_cast<ccbox_call_slot_t*>(enclave->backend->allocate_shared(sizeof(ccbox_call_slot_t)));
     if (!slot)
         return CCBOX_OUT_OF_MEMORY;
-    std::memset(slot, 0, sizeof *slot);
-    slot->function_id = function_id;
-    slot->input_buffer = reinterpret_cast<uintptr_t>(input);
-    slot->input_size = input_size;
-    slot->output_buffer = reinterpret_cast<uintptr_t>(output);
-    slot->output_size = output_size;
-    slot->result = CCBOX_UNEXPECTED;
-    slot->scratch_buffer = reinterpret_cast<uintptr_t>(enclave->channels[tcs].scratch);
-    slot->scratch_size = kScratchSize;
+    fill_slot(slot, function_id, input, input_size, output, output_size, enclave->channels[tcs].scratch);
     ccbox_result_t result = enter_and_serve(enclave, tcs, slot, output_size, output_written);
     enclave->backend->free_shared(slot);
     return result;
