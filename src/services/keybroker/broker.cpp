@@ -251,6 +251,7 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerOptions o) {
     impl.server->set_read_timeout(o.read_timeout_s, 0);
     impl.server->set_write_timeout(o.read_timeout_s, 0);
     impl.server->set_keep_alive_timeout(2);
+    impl.server->set_tcp_nodelay(true);
     impl.server->set_keep_alive_max_count(1000);
     impl.server->set_payload_max_length(o.max_body);
     impl.options = std::move(o);

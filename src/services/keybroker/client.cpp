@@ -47,6 +47,7 @@ Client::Client(const std::string& url, const std::string& ca_file, const std::st
     impl_->http->set_ca_cert_path(ca_file.c_str());
     impl_->http->enable_server_certificate_verification(true);
     impl_->http->set_keep_alive(true);
+    impl_->http->set_tcp_nodelay(true);
     impl_->http->set_connection_timeout(5, 0);
     impl_->http->set_read_timeout(30, 0);
     impl_->token = admin_token;
