@@ -4,6 +4,10 @@
 
 #include <httplib.h>
 
+#include <csignal>
+#include <ctime>
+#include <pthread.h>
+
 namespace ccbox::keybroker {
 
 struct Client::Impl {
@@ -22,6 +26,36 @@ ReleaseRefused refused(const Client::Raw& r) {
                               j.value("reason", nlohmann::json("")).is_string() ? j.value("reason", "") : "");
     return ReleaseRefused(r.status, "http_" + std::to_string(r.status), "unexpected answer from the broker");
 }
+
+// A write to a connection the broker closed (it restarted, or was killed) raises SIGPIPE
+// through OpenSSL's socket writes; a library must not kill its host for that. SIGPIPE is
+// blocked on this thread for the request and a SIGPIPE it raised is consumed.
+class SigpipeGuard {
+public:
+    SigpipeGuard() {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+    }
+    ~SigpipeGuard() {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+            const timespec zero{0, 0};
+            sigtimedwait(&pipe_, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    SigpipeGuard(const SigpipeGuard&) = delete;
+    SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+
+private:
+    sigset_t pipe_, old_;
+    bool was_pending_ = false;
+};
 
 }  // namespace
 
@@ -60,6 +94,7 @@ Client::Raw Client::post(const std::string& path, const std::string& body, const
     httplib::Headers headers;
     if (!authorization.empty())
         headers.emplace("Authorization", authorization);
+    SigpipeGuard guard;
     auto r = impl_->http->Post(path.c_str(), headers, body, content_type.c_str());
     if (!r)
         return {0, "cannot reach the broker: " + httplib::to_string(r.error())};
@@ -70,6 +105,7 @@ Client::Raw Client::get(const std::string& path, const std::string& authorizatio
     httplib::Headers headers;
     if (!authorization.empty())
         headers.emplace("Authorization", authorization);
+    SigpipeGuard guard;
     auto r = impl_->http->Get(path.c_str(), headers);
     if (!r)
         return {0, "cannot reach the broker: " + httplib::to_string(r.error())};

@@ -22,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -139,6 +140,7 @@ struct EnclaveKey {
 class TestBroker {
 public:
     explicit TestBroker(const World& world, int nonce_ttl_ms = 30000, size_t threads = 128) {
+        std::signal(SIGPIPE, SIG_IGN);  // as `ccbox keybroker serve` does: a client may vanish mid-answer
         paths = keybroker::state_paths(dir.path().string());
         auto init = keybroker::init_state(paths);
         EXPECT_TRUE(init.ok()) << init.error().message();
