@@ -37,15 +37,18 @@ for name in $names; do
         ;;
     sanitize)
         # Not here: the fuzz targets (always built with ASan + UBSan, run by the main suite),
-        # the benchmarks, and the tests that install this build for out-of-tree projects (a
-        # sanitized libccbox_host.a needs the sanitizer runtime in whatever links it).
+        # the benchmarks, the tests that install this build for out-of-tree projects (a
+        # sanitized libccbox_host.a needs the sanitizer runtime in whatever links it: the
+        # out-of-tree samples, the relocated install, OE's samples and the OE API project), and
+        # the EDL compile checks (they compile generated code with the plain compilers; the
+        # generated code itself runs sanitized in edl_e2e).
         configure_and_build sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCBOX_SANITIZE=address,undefined \
             -DCCBOX_BUILD_BENCH=OFF -DCCBOX_BUILD_FUZZERS=OFF
         echo "== sanitize: tests"
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             ctest --test-dir build/configurations/sanitize --output-on-failure -j"$jobs" \
-                -E '^(sample_.*_out_of_tree|install_relocated)$'
+                -E '^(sample_.*_out_of_tree|install_relocated|edl_imported_edl_rebuild|oe_sample\..*|oe_compat\.(install|api)|edl_compile\..*)$'
         ;;
     *) echo "check-configurations.sh: unknown configuration $name"; exit 2 ;;
     esac
