@@ -133,7 +133,8 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, uint64_t* written_out) {
                 written = 0;
             }
         }
-        memcpy(reinterpret_cast<void*>(slot.output_buffer), out, written);
+        if (written)  // output_buffer may be null with no output
+            memcpy(reinterpret_cast<void*>(slot.output_buffer), out, written);
     } else if (id == CCBOX_ECALL_INIT) {
         end_initialisation(false);
     }
