@@ -43,7 +43,7 @@ for name in $names; do
         # the EDL compile checks (they compile generated code with the plain compilers; the
         # generated code itself runs sanitized in edl_e2e).
         configure_and_build sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCBOX_SANITIZE=address,undefined \
-            -DCCBOX_BUILD_BENCH=OFF -DCCBOX_BUILD_FUZZERS=OFF
+            -DCCBOX_SANITIZE_ENCLAVES=ON -DCCBOX_BUILD_BENCH=OFF -DCCBOX_BUILD_FUZZERS=OFF
         echo "== sanitize: tests"
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -80,7 +80,8 @@ ccbox_result_t call_builtin(uint32_t function_id, const void* input, size_t inpu
         ts->scratch_used = mark;
         return CCBOX_OUT_OF_MEMORY;
     }
-    memcpy(in, input, input_size);
+    if (input_size)  // input may be null when there is none
+        memcpy(in, input, input_size);
     size_t written = 0;
     ccbox_result_t r = call_host(function_id, in, input_size, out, output_size, &written);
     if (r == CCBOX_OK) {
