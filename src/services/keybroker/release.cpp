@@ -158,6 +158,21 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
         }
     }
 
+    // The key is wrapped before the decision's commit, outside its lock, for the version the key
+    // has now; the decision re-reads the key and uses this only if the version is still current.
+    std::optional<std::string> pre_jwe;
+    int64_t pre_version = 0;
+    if (!refusal) {
+        auto state = store_.key_state(key_id);
+        if (state && *state && !(*state)->revoked) {
+            pre_version = (*state)->version;
+            auto jwe = jwe_wrap((*state)->material.bytes, key_id + "/" + std::to_string(pre_version),
+                                std::span<const uint8_t, 65>(point.data(), 65));
+            if (jwe)
+                pre_jwe = std::move(*jwe);
+        }
+    }
+
     Answer answer;
     auto entry = store_.decide(key_id, [&](const std::optional<KeyState>& key, AuditRecord* r) {
         *r = early;
@@ -183,7 +198,9 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
         if (auto failed = policy->evaluate(*claims))
             return refuse(403, "policy_denied", "policy_denied: " + *failed);
         const std::string kid = key_id + "/" + std::to_string(key->version);
-        auto jwe = jwe_wrap(key->material.bytes, kid, std::span<const uint8_t, 65>(point.data(), 65));
+        auto jwe = pre_jwe && pre_version == key->version
+                       ? Result<std::string>(*pre_jwe)
+                       : jwe_wrap(key->material.bytes, kid, std::span<const uint8_t, 65>(point.data(), 65));
         if (!jwe)
             return refuse(500, "internal", "the key could not be wrapped");
         r->verdict = "granted";
