@@ -28,12 +28,15 @@ struct Broker::Impl {
         res.status = a.status;
         res.set_content(a.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
     }
-    bool json_content(const httplib::Request& req, httplib::Response& res) const {
+    static bool is_json(const httplib::Request& req) {
         const std::string type = req.get_header_value("Content-Type");
-        const std::string media = type.substr(0, type.find(';'));
-        if (media == "application/json")
+        return type.substr(0, type.find(';')) == "application/json";
+    }
+    static constexpr const char* kNotJson = "POST bodies must be Content-Type: application/json";
+    bool json_content(const httplib::Request& req, httplib::Response& res) const {
+        if (is_json(req))
             return true;
-        send(res, Answer::refusal(415, "unsupported_media_type", "POST bodies must be Content-Type: application/json"));
+        send(res, Answer::refusal(415, "unsupported_media_type", kNotJson));
         return false;
     }
     // Constant-time comparison of the presented bearer token, through fixed-size digests.
@@ -100,9 +103,8 @@ void Broker::Impl::routes() {
     });
     srv.Post(R"(/v1/keys/([^/]*)/release)", [p](const httplib::Request& req, httplib::Response& res) {
         const std::string key_id = req.matches[1];
-        if (!p->json_content(req, res))
-            return;
-        const Answer a = p->releaser->release(key_id, req.body);
+        const Answer a = is_json(req) ? p->releaser->release(key_id, req.body)
+                                      : p->releaser->refuse(key_id, 415, "unsupported_media_type", kNotJson);
         p->send(res, a);
         std::fprintf(stderr, "keybroker: release %s: %d %s\n", valid_key_id(key_id) ? key_id.c_str() : "(invalid id)",
                      a.status, a.status == 200 ? "granted" : a.body.value("error", "").c_str());

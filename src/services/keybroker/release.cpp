@@ -65,6 +65,17 @@ std::optional<std::vector<uint8_t>> member_b64(const nlohmann::json& obj, const 
 
 }  // namespace
 
+Answer Releaser::refuse(const std::string& key_id, int status, const std::string& error, const std::string& reason) {
+    AuditRecord r;
+    r.key_id = valid_key_id(key_id) ? key_id : "";
+    r.verdict = "refused";
+    r.error = error;
+    r.reason = reason;
+    if (!store_.append(r).ok())
+        return Answer::refusal(500, "audit_failed", "the decision could not be recorded");
+    return Answer::refusal(status, error, reason);
+}
+
 Answer Releaser::release(const std::string& key_id, const std::string& body) {
     AuditRecord early;
     early.verdict = "refused";

@@ -161,6 +161,7 @@ TEST_F(Hostile, OversizedBodiesAndWrongContentTypesAreRefused) {
         r = client_->post("/v1/keys/k/release", good_body().dump(), type);
         EXPECT_EQ(r.status, 415) << type;
         EXPECT_EQ(nlohmann::json::parse(r.body).value("error", ""), "unsupported_media_type");
+        EXPECT_EQ(broker_->audit().back()["error"], "unsupported_media_type");  // audited
         r = client_->post("/v1/challenge", "{}", type);
         EXPECT_EQ(r.status, 415) << type;
     }
