@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include <cstdio>
 
@@ -248,6 +249,10 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerOptions o) {
     if (!impl.server->is_valid())
         return Error(CCBOX_INVALID_PARAMETER, "TLS: " + o.paths.cert + " / " + o.paths.key +
                                                   " is not a certificate and its private key (run `ccbox keybroker init`)");
+    // No TLS 1.3 session tickets: cpp-httplib reads with SSL_MODE_AUTO_RETRY off, so a ticket
+    // arriving after the handshake makes the client's next read return WANT_READ and sleep.
+    SSL_CTX_set_num_tickets(impl.server->ssl_context(), 0);
+    SSL_CTX_set_min_proto_version(impl.server->ssl_context(), TLS1_2_VERSION);
     const size_t threads = o.threads;
     impl.server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     impl.server->set_read_timeout(o.read_timeout_s, 0);
