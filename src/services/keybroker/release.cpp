@@ -127,21 +127,24 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
     }
     if (!refusal) {
         const int64_t now = static_cast<int64_t>(std::time(nullptr));
-        auto c = collateral_.get(now);
-        if (!c) {
+        // Evidence = quote ‖ custom claims; the quote's length is in it (436 + signature_data_len),
+        // as ccbox_verify_evidence reads it.
+        uint32_t sig_len = 0;
+        if (evidence.size() >= kQuoteSignedSize + 4)
+            std::memcpy(&sig_len, evidence.data() + kQuoteSignedSize, 4);
+        const bool split = evidence.size() >= kQuoteSignedSize + 4 && sig_len <= evidence.size() - kQuoteSignedSize - 4;
+        const auto quote = split ? std::span(evidence).first(kQuoteSignedSize + 4 + sig_len) : std::span<const uint8_t>();
+        auto c = split ? collateral_.get(now, quote) : Result<LoadedCollateral>(LoadedCollateral{});
+        if (!c && c.error().code() == CCBOX_VERIFY_FAILED) {
+            refusal = Refusal{403, "evidence_invalid", c.error().message()};
+        } else if (!c) {
             refusal = Refusal{503, "collateral_unavailable", c.error().message()};
         } else {
             collateral = *c;
             early.collateral_sha256 = collateral.sha256;
-            // Evidence = quote ‖ custom claims; the quote's length is in it (436 + signature_data_len),
-            // as ccbox_verify_evidence reads it.
-            uint32_t sig_len = 0;
-            if (evidence.size() >= kQuoteSignedSize + 4)
-                std::memcpy(&sig_len, evidence.data() + kQuoteSignedSize, 4);
-            if (evidence.size() < kQuoteSignedSize + 4 || sig_len > evidence.size() - kQuoteSignedSize - 4) {
+            if (!split) {
                 refusal = Refusal{403, "evidence_invalid", "quote_malformed: the evidence is not a quote followed by claims"};
             } else {
-                const auto quote = std::span(evidence).first(kQuoteSignedSize + 4 + sig_len);
                 const auto custom = std::span(evidence).subspan(quote.size());
                 auto v = verify_quote(quote, *collateral.verified, now);
                 if (!v.ok()) {
