@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include <cstdio>
 
@@ -28,12 +29,15 @@ struct Broker::Impl {
         res.status = a.status;
         res.set_content(a.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
     }
-    bool json_content(const httplib::Request& req, httplib::Response& res) const {
+    static bool is_json(const httplib::Request& req) {
         const std::string type = req.get_header_value("Content-Type");
-        const std::string media = type.substr(0, type.find(';'));
-        if (media == "application/json")
+        return type.substr(0, type.find(';')) == "application/json";
+    }
+    static constexpr const char* kNotJson = "POST bodies must be Content-Type: application/json";
+    bool json_content(const httplib::Request& req, httplib::Response& res) const {
+        if (is_json(req))
             return true;
-        send(res, Answer::refusal(415, "unsupported_media_type", "POST bodies must be Content-Type: application/json"));
+        send(res, Answer::refusal(415, "unsupported_media_type", kNotJson));
         return false;
     }
     // Constant-time comparison of the presented bearer token, through fixed-size digests.
@@ -100,9 +104,8 @@ void Broker::Impl::routes() {
     });
     srv.Post(R"(/v1/keys/([^/]*)/release)", [p](const httplib::Request& req, httplib::Response& res) {
         const std::string key_id = req.matches[1];
-        if (!p->json_content(req, res))
-            return;
-        const Answer a = p->releaser->release(key_id, req.body);
+        const Answer a = is_json(req) ? p->releaser->release(key_id, req.body)
+                                      : p->releaser->refuse(key_id, 415, "unsupported_media_type", kNotJson);
         p->send(res, a);
         std::fprintf(stderr, "keybroker: release %s: %d %s\n", valid_key_id(key_id) ? key_id.c_str() : "(invalid id)",
                      a.status, a.status == 200 ? "granted" : a.body.value("error", "").c_str());
@@ -246,6 +249,10 @@ Result<std::unique_ptr<Broker>> Broker::create(BrokerOptions o) {
     if (!impl.server->is_valid())
         return Error(CCBOX_INVALID_PARAMETER, "TLS: " + o.paths.cert + " / " + o.paths.key +
                                                   " is not a certificate and its private key (run `ccbox keybroker init`)");
+    // No TLS 1.3 session tickets: cpp-httplib reads with SSL_MODE_AUTO_RETRY off, so a ticket
+    // arriving after the handshake makes the client's next read return WANT_READ and sleep.
+    SSL_CTX_set_num_tickets(impl.server->ssl_context(), 0);
+    SSL_CTX_set_min_proto_version(impl.server->ssl_context(), TLS1_2_VERSION);
     const size_t threads = o.threads;
     impl.server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     impl.server->set_read_timeout(o.read_timeout_s, 0);

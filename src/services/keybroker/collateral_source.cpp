@@ -1,6 +1,9 @@
 #include "services/keybroker/collateral_source.hpp"
 
 #include "attestation/pki_store.hpp"
+#include "attestation/quote.hpp"
+#include "attestation/sgx_extension.hpp"
+#include "services/keybroker/pccs_fetch.hpp"
 #include "support/file_io.hpp"
 #include "support/hex.hpp"
 #include "support/sha256.hpp"
@@ -67,8 +70,46 @@ Result<std::unique_ptr<CollateralSource>> CollateralSource::from_bundle(const st
     return s;
 }
 
-Result<LoadedCollateral> CollateralSource::get(int64_t now) {
+std::unique_ptr<CollateralSource> CollateralSource::from_pccs(const std::string& url, const std::string& ca_file,
+                                                              std::vector<TrustedRoot> roots) {
+    std::unique_ptr<CollateralSource> s(new CollateralSource());
+    s->pccs_url_ = url;
+    s->pccs_ca_ = ca_file;
+    s->roots_ = std::move(roots);
+    return s;
+}
+
+Result<LoadedCollateral> CollateralSource::get_pccs(int64_t now, std::span<const uint8_t> quote) {
+    // The FMSPC is in the quote's PCK certificate (unverified here: the verifier checks it
+    // against the TCB Info it selects, and the chain against the roots).
+    VerifyError error;
+    auto q = parse_quote(quote, &error);
+    if (!q)
+        return Error(CCBOX_VERIFY_FAILED, std::string(failure_id(error.failure)) + ": " + error.message);
+    auto certs = parse_pem_certificates(q->pck_chain_pem, "the quote's PCK chain");
+    if (!certs || certs->empty())
+        return Error(CCBOX_VERIFY_FAILED, "pck_extension_invalid: the quote carries no PCK certificate");
+    auto ext = sgx_extension_of((*certs)[0].get());
+    if (!ext)
+        return Error(CCBOX_VERIFY_FAILED, "pck_extension_invalid: " + ext.error().message());
+    const std::string fmspc = to_hex(ext->fmspc);
+    auto it = by_fmspc_.find(fmspc);
+    if (it != by_fmspc_.end() && !it->second.verified->check_time(now))
+        return it->second;
+    auto json = fetch_pccs_collateral(pccs_url_, pccs_ca_, fmspc);
+    if (!json)
+        return Error(CCBOX_SERVICE_UNAVAILABLE, json.error().message());
+    CCBOX_TRY(load_json(*json, now));
+    if (by_fmspc_.size() >= 64)  // bound what quotes naming FMSPCs can make the broker keep
+        by_fmspc_.clear();
+    by_fmspc_[fmspc] = current_;
+    return current_;
+}
+
+Result<LoadedCollateral> CollateralSource::get(int64_t now, std::span<const uint8_t> quote) {
     std::lock_guard lock(mutex_);
+    if (!pccs_url_.empty())
+        return get_pccs(now, quote);
     const bool usable = current_.verified && !current_.verified->check_time(now);
     if (!usable) {
         if (pki_dir_.empty()) {

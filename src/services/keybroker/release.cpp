@@ -65,6 +65,17 @@ std::optional<std::vector<uint8_t>> member_b64(const nlohmann::json& obj, const 
 
 }  // namespace
 
+Answer Releaser::refuse(const std::string& key_id, int status, const std::string& error, const std::string& reason) {
+    AuditRecord r;
+    r.key_id = valid_key_id(key_id) ? key_id : "";
+    r.verdict = "refused";
+    r.error = error;
+    r.reason = reason;
+    if (!store_.append(r).ok())
+        return Answer::refusal(500, "audit_failed", "the decision could not be recorded");
+    return Answer::refusal(status, error, reason);
+}
+
 Answer Releaser::release(const std::string& key_id, const std::string& body) {
     AuditRecord early;
     early.verdict = "refused";
@@ -116,21 +127,24 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
     }
     if (!refusal) {
         const int64_t now = static_cast<int64_t>(std::time(nullptr));
-        auto c = collateral_.get(now);
-        if (!c) {
+        // Evidence = quote ‖ custom claims; the quote's length is in it (436 + signature_data_len),
+        // as ccbox_verify_evidence reads it.
+        uint32_t sig_len = 0;
+        if (evidence.size() >= kQuoteSignedSize + 4)
+            std::memcpy(&sig_len, evidence.data() + kQuoteSignedSize, 4);
+        const bool split = evidence.size() >= kQuoteSignedSize + 4 && sig_len <= evidence.size() - kQuoteSignedSize - 4;
+        const auto quote = split ? std::span(evidence).first(kQuoteSignedSize + 4 + sig_len) : std::span<const uint8_t>();
+        auto c = split ? collateral_.get(now, quote) : Result<LoadedCollateral>(LoadedCollateral{});
+        if (!c && c.error().code() == CCBOX_VERIFY_FAILED) {
+            refusal = Refusal{403, "evidence_invalid", c.error().message()};
+        } else if (!c) {
             refusal = Refusal{503, "collateral_unavailable", c.error().message()};
         } else {
             collateral = *c;
             early.collateral_sha256 = collateral.sha256;
-            // Evidence = quote ‖ custom claims; the quote's length is in it (436 + signature_data_len),
-            // as ccbox_verify_evidence reads it.
-            uint32_t sig_len = 0;
-            if (evidence.size() >= kQuoteSignedSize + 4)
-                std::memcpy(&sig_len, evidence.data() + kQuoteSignedSize, 4);
-            if (evidence.size() < kQuoteSignedSize + 4 || sig_len > evidence.size() - kQuoteSignedSize - 4) {
+            if (!split) {
                 refusal = Refusal{403, "evidence_invalid", "quote_malformed: the evidence is not a quote followed by claims"};
             } else {
-                const auto quote = std::span(evidence).first(kQuoteSignedSize + 4 + sig_len);
                 const auto custom = std::span(evidence).subspan(quote.size());
                 auto v = verify_quote(quote, *collateral.verified, now);
                 if (!v.ok()) {
@@ -155,6 +169,21 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
                                           "the evidence binds another public key than public_key"};
                 }
             }
+        }
+    }
+
+    // The key is wrapped before the decision's commit, outside its lock, for the version the key
+    // has now; the decision re-reads the key and uses this only if the version is still current.
+    std::optional<std::string> pre_jwe;
+    int64_t pre_version = 0;
+    if (!refusal) {
+        auto state = store_.key_state(key_id);
+        if (state && *state && !(*state)->revoked) {
+            pre_version = (*state)->version;
+            auto jwe = jwe_wrap((*state)->material.bytes, key_id + "/" + std::to_string(pre_version),
+                                std::span<const uint8_t, 65>(point.data(), 65));
+            if (jwe)
+                pre_jwe = std::move(*jwe);
         }
     }
 
@@ -183,7 +212,9 @@ Answer Releaser::release(const std::string& key_id, const std::string& body) {
         if (auto failed = policy->evaluate(*claims))
             return refuse(403, "policy_denied", "policy_denied: " + *failed);
         const std::string kid = key_id + "/" + std::to_string(key->version);
-        auto jwe = jwe_wrap(key->material.bytes, kid, std::span<const uint8_t, 65>(point.data(), 65));
+        auto jwe = pre_jwe && pre_version == key->version
+                       ? Result<std::string>(*pre_jwe)
+                       : jwe_wrap(key->material.bytes, kid, std::span<const uint8_t, 65>(point.data(), 65));
         if (!jwe)
             return refuse(500, "internal", "the key could not be wrapped");
         r->verdict = "granted";

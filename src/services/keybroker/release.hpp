@@ -35,6 +35,8 @@ public:
     Answer challenge();
     // `key_id` as taken from the path; `body` the request body (already size-limited).
     Answer release(const std::string& key_id, const std::string& body);
+    // A release request refused before its body was read (a wrong content type): audited too.
+    Answer refuse(const std::string& key_id, int status, const std::string& error, const std::string& reason);
 
 private:
     Store& store_;

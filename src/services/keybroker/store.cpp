@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <optional>
 #include <map>
 
 namespace ccbox::keybroker {
@@ -127,10 +128,18 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, bool read_on
     CCBOX_TRY(s->exec("PRAGMA journal_mode=WAL"));
     CCBOX_TRY(s->exec("PRAGMA synchronous=FULL"));
     CCBOX_TRY(s->exec(kSchema));
+    // Reads (key lookups, listings, the audit export) go through a second connection: under
+    // WAL they never wait for the writer's fsync.
+    if (sqlite3_open_v2(path.c_str(), &s->rdb_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK)
+        return Error(CCBOX_IO_ERROR, path + ": cannot open a reader connection");
+    sqlite3_busy_timeout(s->rdb_, 5000);
     return s;
 }
 
-Store::~Store() { sqlite3_close(db_); }
+Store::~Store() {
+    sqlite3_close(rdb_);
+    sqlite3_close(db_);
+}
 
 Result<AuditEntry> Store::append_locked(const AuditRecord& record) {
     AuditEntry e;
@@ -158,8 +167,8 @@ Result<AuditEntry> Store::append_locked(const AuditRecord& record) {
     return e;
 }
 
-Result<std::optional<KeyState>> Store::key_state_locked(const std::string& key_id) {
-    Stmt k(db_, "SELECT version, material FROM keys WHERE key_id = ? ORDER BY version DESC LIMIT 1");
+Result<std::optional<KeyState>> Store::key_state_locked(sqlite3* db, const std::string& key_id) {
+    Stmt k(db, "SELECT version, material FROM keys WHERE key_id = ? ORDER BY version DESC LIMIT 1");
     k.bind(1, key_id);
     const int rc = k.step();
     if (rc == SQLITE_DONE)
@@ -170,12 +179,12 @@ Result<std::optional<KeyState>> Store::key_state_locked(const std::string& key_i
     s.key_id = key_id;
     s.version = k.i64(0);
     s.material = SecretBytes(k.blob(1));
-    Stmt r(db_, "SELECT count(*) FROM revocations WHERE key_id = ? AND (version IS NULL OR version = ?)");
+    Stmt r(db, "SELECT count(*) FROM revocations WHERE key_id = ? AND (version IS NULL OR version = ?)");
     r.bind(1, key_id).bind(2, s.version);
     if (r.step() != SQLITE_ROW)
         return r.error("revocations");
     s.revoked = r.i64(0) > 0;
-    Stmt p(db_, "SELECT policy, immutable FROM policies WHERE key_id = ?");
+    Stmt p(db, "SELECT policy, immutable FROM policies WHERE key_id = ?");
     p.bind(1, key_id);
     if (p.step() == SQLITE_ROW) {
         s.policy = p.text(0);
@@ -185,8 +194,8 @@ Result<std::optional<KeyState>> Store::key_state_locked(const std::string& key_i
 }
 
 Result<std::optional<KeyState>> Store::key_state(const std::string& key_id) {
-    std::lock_guard lock(mutex_);
-    return key_state_locked(key_id);
+    std::lock_guard lock(reader_mutex_);
+    return key_state_locked(reader(), key_id);
 }
 
 namespace {
@@ -204,7 +213,7 @@ AuditRecord admin_record(const std::string& key_id, int64_t version, const char*
 Result<int64_t> Store::create_key(const std::string& key_id, const SecretBytes& material) {
     std::lock_guard lock(mutex_);
     CCBOX_TRY(transaction([&]() -> Result<void> {
-        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(key_id));
+        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(db_, key_id));
         if (existing)
             return Error(CCBOX_ALREADY_EXISTS, "key " + key_id + " already exists (rotate it instead)");
         Stmt ins(db_, "INSERT INTO keys(key_id, version, material, created) VALUES(?, 1, ?, ?)");
@@ -222,7 +231,7 @@ Result<int64_t> Store::rotate_key(const std::string& key_id, const SecretBytes& 
     std::lock_guard lock(mutex_);
     int64_t version = 0;
     CCBOX_TRY(transaction([&]() -> Result<void> {
-        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(key_id));
+        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(db_, key_id));
         if (!existing)
             return Error(CCBOX_NOT_FOUND, "no key " + key_id);
         version = existing->version + 1;
@@ -239,7 +248,7 @@ Result<int64_t> Store::rotate_key(const std::string& key_id, const SecretBytes& 
 Result<void> Store::revoke(const std::string& key_id, std::optional<int64_t> version) {
     std::lock_guard lock(mutex_);
     return transaction([&]() -> Result<void> {
-        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(key_id));
+        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(db_, key_id));
         if (!existing)
             return Error(CCBOX_NOT_FOUND, "no key " + key_id);
         if (version && (*version < 1 || *version > existing->version))
@@ -261,7 +270,7 @@ Result<void> Store::revoke(const std::string& key_id, std::optional<int64_t> ver
 Result<void> Store::set_policy(const std::string& key_id, const std::string& canonical, bool immutable) {
     std::lock_guard lock(mutex_);
     return transaction([&]() -> Result<void> {
-        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(key_id));
+        CCBOX_ASSIGN_OR_RETURN(auto existing, key_state_locked(db_, key_id));
         if (!existing)
             return Error(CCBOX_NOT_FOUND, "no key " + key_id);
         if (existing->policy_immutable)
@@ -279,9 +288,10 @@ Result<void> Store::set_policy(const std::string& key_id, const std::string& can
 }
 
 Result<std::vector<KeyListing>> Store::list_keys() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(reader_mutex_);
+    sqlite3* db = reader();
     std::map<std::string, KeyListing> keys;
-    Stmt k(db_, "SELECT key_id, max(version), min(created) FROM keys GROUP BY key_id ORDER BY key_id");
+    Stmt k(db, "SELECT key_id, max(version), min(created) FROM keys GROUP BY key_id ORDER BY key_id");
     int rc;
     while ((rc = k.step()) == SQLITE_ROW) {
         KeyListing& l = keys[k.text(0)];
@@ -291,7 +301,7 @@ Result<std::vector<KeyListing>> Store::list_keys() {
     }
     if (rc != SQLITE_DONE)
         return k.error("keys");
-    Stmt r(db_, "SELECT key_id, version FROM revocations ORDER BY key_id, version");
+    Stmt r(db, "SELECT key_id, version FROM revocations ORDER BY key_id, version");
     while (r.step() == SQLITE_ROW) {
         auto it = keys.find(r.text(0));
         if (it == keys.end())
@@ -301,7 +311,7 @@ Result<std::vector<KeyListing>> Store::list_keys() {
         else
             it->second.revoked_versions.push_back(r.i64(1));
     }
-    Stmt p(db_, "SELECT key_id, immutable FROM policies");
+    Stmt p(db, "SELECT key_id, immutable FROM policies");
     while (p.step() == SQLITE_ROW)
         if (auto it = keys.find(p.text(0)); it != keys.end()) {
             it->second.has_policy = true;
@@ -314,8 +324,9 @@ Result<std::vector<KeyListing>> Store::list_keys() {
 }
 
 Result<SecretBytes> Store::key_material(const std::string& key_id, int64_t version) {
-    std::lock_guard lock(mutex_);
-    Stmt k(db_, "SELECT material FROM keys WHERE key_id = ? AND version = ?");
+    std::lock_guard lock(reader_mutex_);
+    sqlite3* db = reader();
+    Stmt k(db, "SELECT material FROM keys WHERE key_id = ? AND version = ?");
     k.bind(1, key_id).bind(2, version);
     const int rc = k.step();
     if (rc == SQLITE_DONE)
@@ -325,19 +336,66 @@ Result<SecretBytes> Store::key_material(const std::string& key_id, int64_t versi
     return SecretBytes(k.blob(0));
 }
 
-Result<AuditEntry> Store::decide(const std::string& key_id,
-                                 const std::function<void(const std::optional<KeyState>&, AuditRecord*)>& decide) {
+struct Store::Job {
+    const std::string* key_id;
+    const DecideFn* decide;
+    std::optional<Result<AuditEntry>> result;
+    bool done = false;
+};
+
+void Store::commit_batch(std::vector<Job*>& batch) {
     std::lock_guard lock(mutex_);
-    AuditEntry out;
-    CCBOX_TRY(transaction([&]() -> Result<void> {
-        CCBOX_ASSIGN_OR_RETURN(auto state, key_state_locked(key_id));
-        AuditRecord record;
-        record.key_id = key_id;
-        decide(state, &record);
-        CCBOX_ASSIGN_OR_RETURN(out, append_locked(record));
-        return ok_result();
-    }));
-    return out;
+    auto fail_all = [&](const Error& e) {
+        for (Job* j : batch)
+            j->result = e;
+    };
+    if (auto begun = exec("BEGIN IMMEDIATE"); !begun)
+        return fail_all(begun.error());
+    for (Job* job : batch) {
+        if (auto sp = exec("SAVEPOINT decision"); !sp) {
+            job->result = sp.error();
+            continue;
+        }
+        Result<AuditEntry> r = [&]() -> Result<AuditEntry> {
+            CCBOX_ASSIGN_OR_RETURN(auto state, key_state_locked(db_, *job->key_id));
+            AuditRecord record;
+            record.key_id = *job->key_id;
+            (*job->decide)(state, &record);
+            return append_locked(record);
+        }();
+        if (!r.ok())
+            (void)exec("ROLLBACK TO decision");
+        (void)exec("RELEASE decision");
+        job->result = std::move(r);
+    }
+    if (auto committed = exec("COMMIT"); !committed) {
+        (void)exec("ROLLBACK");
+        fail_all(committed.error());
+    }
+}
+
+Result<AuditEntry> Store::decide(const std::string& key_id, const DecideFn& decide) {
+    Job job{&key_id, &decide, std::nullopt, false};
+    std::unique_lock lk(queue_mutex_);
+    queue_.push_back(&job);
+    while (!job.done) {
+        if (committing_) {
+            queue_cv_.wait(lk);
+            continue;
+        }
+        // This thread commits everything queued so far, its own decision included.
+        committing_ = true;
+        std::vector<Job*> batch;
+        batch.swap(queue_);
+        lk.unlock();
+        commit_batch(batch);
+        lk.lock();
+        committing_ = false;
+        for (Job* j : batch)
+            j->done = true;
+        queue_cv_.notify_all();
+    }
+    return std::move(*job.result);
 }
 
 Result<AuditEntry> Store::append(const AuditRecord& record) {
@@ -351,9 +409,10 @@ Result<AuditEntry> Store::append(const AuditRecord& record) {
 }
 
 Result<std::vector<AuditEntry>> Store::audit_entries() {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(reader_mutex_);
+    sqlite3* db = reader();
     std::vector<AuditEntry> out;
-    Stmt s(db_, "SELECT seq, time_ms, key_id, version, verdict, error, reason, evidence_sha256, collateral_sha256, "
+    Stmt s(db, "SELECT seq, time_ms, key_id, version, verdict, error, reason, evidence_sha256, collateral_sha256, "
                 "prev_hash, hash FROM audit ORDER BY seq");
     int rc;
     while ((rc = s.step()) == SQLITE_ROW) {

@@ -9,6 +9,7 @@
 #include "support/result.hpp"
 
 #include <cstdint>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -68,11 +69,13 @@ public:
     Result<std::optional<KeyState>> key_state(const std::string& key_id);
     Result<SecretBytes> key_material(const std::string& key_id, int64_t version);
 
-    // A release decision in one transaction: `decide` sees the key's state (nullopt: unknown)
-    // and fills the audit record; the record is appended and committed before this returns.
-    // Errors from the database roll everything back.
-    Result<AuditEntry> decide(const std::string& key_id,
-                              const std::function<void(const std::optional<KeyState>&, AuditRecord*)>& decide);
+    // A release decision: `decide` sees the key's state (nullopt: unknown) and fills the audit
+    // record; the record is appended and committed (fsync) before this returns. Group commit:
+    // decisions that arrive while a commit is in flight are committed together by the next
+    // one, each in its own savepoint (a failing decision rolls back alone; a failing COMMIT
+    // fails them all, and then none is answered as granted).
+    using DecideFn = std::function<void(const std::optional<KeyState>&, AuditRecord*)>;
+    Result<AuditEntry> decide(const std::string& key_id, const DecideFn& decide);
     // An audit entry without a key lookup (for requests refused before one).
     Result<AuditEntry> append(const AuditRecord& record);
 
@@ -81,13 +84,23 @@ public:
 private:
     Store() = default;
     Result<AuditEntry> append_locked(const AuditRecord& record);
-    Result<std::optional<KeyState>> key_state_locked(const std::string& key_id);
+    Result<std::optional<KeyState>> key_state_locked(sqlite3* db, const std::string& key_id);
+    sqlite3* reader() const { return rdb_ ? rdb_ : db_; }
     Result<void> exec(const char* sql);
     template <typename F>
     Result<void> transaction(F&& body);
 
-    std::mutex mutex_;
+    struct Job;
+    void commit_batch(std::vector<Job*>& batch);
+
+    std::mutex mutex_;  // the writer connection
     sqlite3* db_ = nullptr;
+    std::mutex reader_mutex_;
+    sqlite3* rdb_ = nullptr;  // null for a read-only store (then db_ reads)
+    std::mutex queue_mutex_;  // group commit
+    std::condition_variable queue_cv_;
+    std::vector<Job*> queue_;
+    bool committing_ = false;
 };
 
 }  // namespace ccbox::keybroker

@@ -51,12 +51,16 @@ public:
         serve_->add_option("--nonce-ttl", nonce_ttl_, "challenge lifetime in seconds (fractions allowed; default 30)")
             ->check(CLI::Range(0.001, 86400.0));
         auto* coll = serve_->add_option("--collateral", collateral_, "collateral JSON (`ccbox collateral`)");
-        auto* root = serve_->add_option("--root", root_, "trusted root CA(s) for --collateral (PEM)");
+        auto* root = serve_->add_option("--root", root_, "trusted root CA(s) for --collateral or --pccs (PEM)");
+        auto* pccs = serve_->add_option("--pccs", pccs_, "fetch collateral from this PCCS/PCS v4 service (https://HOST:PORT)")
+                         ->excludes(coll);
+        serve_->add_option("--pccs-ca", pccs_ca_, "the PCCS's certificate or CA to trust (PEM)")->needs(pccs);
         coll->needs(root);
-        root->needs(coll);
+        pccs->needs(root);
         serve_->add_option("--pki", pki_dir_, "issue collateral from this PKI directory (default: the local platform's "
                                               "development PKI)")
-            ->excludes(coll);
+            ->excludes(coll)
+            ->excludes(pccs);
         serve_->add_option("--threads", threads_, "worker threads (default 128)")->check(CLI::Range(4, 1024));
 
         auto* key = kb->add_subcommand("key", "Create, import, rotate, revoke, list or export keys (admin)");
@@ -142,7 +146,23 @@ private:
         o.nonce_ttl_ms = static_cast<int>(nonce_ttl_ * 1000);
         o.threads = threads_;
         std::string source;
-        if (!collateral_.empty()) {
+        if (!root_.empty() && collateral_.empty() && pccs_.empty())
+            return report_error("--root goes with --collateral or --pccs");
+        if (!pccs_.empty()) {
+            auto pem = read_file(root_, 1 << 20);
+            if (!pem)
+                return report_error(pem.error().message());
+            auto certs = attestation::parse_pem_certificates(std::string(pem->begin(), pem->end()), root_);
+            if (!certs)
+                return report_error(certs.error().message());
+            std::vector<attestation::TrustedRoot> roots;
+            for (auto& c : *certs) {
+                const auto kind = attestation::infer_root_kind(c.get());
+                roots.push_back({std::move(c), kind});
+            }
+            o.collateral = CollateralSource::from_pccs(pccs_, pccs_ca_, std::move(roots));
+            source = "collateral fetched from " + pccs_;
+        } else if (!collateral_.empty()) {
             auto c = CollateralSource::from_files(collateral_, root_);
             if (!c)
                 return report_error(c.error().message());
@@ -297,7 +317,7 @@ private:
     CLI::App *init_, *serve_, *create_, *rotate_, *revoke_, *list_, *export_, *policy_set_, *policy_show_;
     CLI::App *audit_export_, *audit_verify_;
     std::string state_dir_, url_ = "https://127.0.0.1:8443", ca_, token_file_;
-    std::string listen_ = "127.0.0.1:8443", collateral_, root_, pki_dir_;
+    std::string listen_ = "127.0.0.1:8443", collateral_, root_, pki_dir_, pccs_, pccs_ca_;
     double nonce_ttl_ = 30;
     size_t threads_ = 128;
     std::string key_id_, import_, out_, file_;

@@ -161,6 +161,7 @@ TEST_F(Hostile, OversizedBodiesAndWrongContentTypesAreRefused) {
         r = client_->post("/v1/keys/k/release", good_body().dump(), type);
         EXPECT_EQ(r.status, 415) << type;
         EXPECT_EQ(nlohmann::json::parse(r.body).value("error", ""), "unsupported_media_type");
+        EXPECT_EQ(broker_->audit().back()["error"], "unsupported_media_type");  // audited
         r = client_->post("/v1/challenge", "{}", type);
         EXPECT_EQ(r.status, 415) << type;
     }
@@ -202,6 +203,40 @@ TEST_F(Hostile, AdminCallsNeedTheToken) {
     }
     EXPECT_EQ(client_->get("/v1/admin/keys", "Bearer " + token).status, 200);
     expect_serving();  // nothing above changed the key or its policy
+}
+
+TEST_F(Hostile, AdminPathVariantsNeverBypassTheToken) {
+    for (const char* path : {"/v1/admin/keys/", "/v1//admin/keys", "/V1/admin/keys", "/v1/admin/keys?x=1",
+                             "/v1/admin/../admin/keys", "/v1/admin/%6beys", "/v1/admin/keys/k/export/",
+                             "/v1/admin/keys/k%2Fexport", "/v1/keys/../admin/keys", "/v1/admin/audit#x"}) {
+        const int get = client_->get(path).status;
+        EXPECT_TRUE(get == 401 || get == 404 || get == 400) << path << ": " << get;
+        const int post = client_->post(path, "{\"key_id\":\"x\"}", "application/json").status;
+        EXPECT_TRUE(post == 401 || post == 404 || post == 400) << path << ": " << post;
+    }
+    EXPECT_EQ(broker_->client(true)->admin("GET", "/keys")["keys"].size(), 1u);  // nothing was created
+}
+
+TEST_F(Hostile, AdminBodiesWithTheWrongTypesAreRefused) {
+    const std::string auth = "Bearer " + broker_->token;
+    for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+             {"/v1/admin/keys", "{\"key_id\":\"n\",\"key\":5}"},
+             {"/v1/admin/keys", "{\"key_id\":\"n\",\"key\":\"" + b64url_encode(Bytes(8, 1)) + "\"}"},  // too short
+             {"/v1/admin/keys", "[\"n\"]"},
+             {"/v1/admin/keys/k/revoke", "{\"version\":\"1\"}"},
+             {"/v1/admin/keys/k/revoke", "{\"version\":1e30}"},
+             {"/v1/admin/keys/k/revoke", "{\"version\":-1}"},
+             {"/v1/admin/keys/k/revoke", "{\"version\":9223372036854775807}"},
+             {"/v1/admin/keys/k/policy", "{\"policy\":{\"claim\":\"svn\",\"equals\":1},\"immutable\":\"true\"}"},
+             {"/v1/admin/keys/k/policy", "{\"policy\":\"svn >= 1\"}"},
+             {"/v1/admin/keys/k/policy", "{}"},
+         }) {
+        const auto r = client_->post(path, body, "application/json", auth);
+        EXPECT_TRUE(r.status == 400 || r.status == 404) << path << " " << body << ": " << r.status << " " << r.body;
+    }
+    EXPECT_EQ(client_->get("/v1/admin/keys/k/export?version=99999999999", auth).status, 400);
+    EXPECT_EQ(client_->get("/v1/admin/keys/k/export?version=2", auth).status, 404);
+    expect_serving();  // the key is neither revoked nor re-policied
 }
 
 TEST_F(Hostile, ImmutablePolicyCannotBeChanged) {
