@@ -5,6 +5,7 @@
 #include <ccbox/tls.h>
 
 #include <openssl/bio.h>
+#include <openssl/err.h>
 
 #include <climits>
 #include <new>
@@ -28,10 +29,19 @@ constexpr int64_t kMaxErrno = 4095;
 constexpr int kEagain = 11, kEintr = 4;
 
 // The checked result of one transfer of `len` bytes: n ≥ 0 bytes, or -1 (error, `retry`).
-int checked(SocketState* s, ccbox_result_t call, int64_t r, size_t len, bool* retry) {
+int checked(SocketState* s, const char* what, ccbox_result_t call, int64_t r, size_t len, bool* retry) {
     *retry = false;
-    if (call != CCBOX_OK || r < -kMaxErrno || r > static_cast<int64_t>(len)) {
+    if (call != CCBOX_OK) {
         s->failed = true;
+        ERR_raise_data(ERR_LIB_BIO, ERR_R_INTERNAL_ERROR, "ccbox socket BIO: the %s OCALL failed (%s)", what,
+                       ccbox_result_str(call));
+        return -1;
+    }
+    if (r < -kMaxErrno || r > static_cast<int64_t>(len)) {
+        s->failed = true;
+        ERR_raise_data(ERR_LIB_BIO, ERR_R_INTERNAL_ERROR,
+                       "ccbox socket BIO: the host's %s returned %lld for %zu bytes (refused: the socket is dropped)",
+                       what, static_cast<long long>(r), len);
         return -1;
     }
     if (r < 0) {
@@ -49,7 +59,7 @@ int socket_write(BIO* bio, const char* data, int len) {
     int64_t r = -1;
     const ccbox_result_t call = sock_send(&r, s->fd, data, static_cast<size_t>(len), 0);
     bool retry = false;
-    const int n = checked(s, call, r, static_cast<size_t>(len), &retry);
+    const int n = checked(s, "sock_send", call, r, static_cast<size_t>(len), &retry);
     if (retry)
         BIO_set_retry_write(bio);
     return n;
@@ -63,7 +73,7 @@ int socket_read(BIO* bio, char* data, int len) {
     int64_t r = -1;
     const ccbox_result_t call = sock_recv(&r, s->fd, data, static_cast<size_t>(len), 0);
     bool retry = false;
-    const int n = checked(s, call, r, static_cast<size_t>(len), &retry);
+    const int n = checked(s, "sock_recv", call, r, static_cast<size_t>(len), &retry);
     if (retry)
         BIO_set_retry_read(bio);
     return n;

@@ -148,12 +148,18 @@ struct Verifier {
     }
 };
 
+// The first TLS error, with its detail (the socket BIO names a host that lied).
 std::string ssl_error() {
     char buf[256] = "unknown TLS error";
-    if (unsigned long e = ERR_get_error())
+    const char* data = nullptr;
+    int flags = 0;
+    if (unsigned long e = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags))
         ERR_error_string_n(e, buf, sizeof buf);
+    std::string out = buf;
+    if (data && *data && (flags & ERR_TXT_STRING))
+        out += std::string(": ") + data;
     ERR_clear_error();
-    return buf;
+    return out;
 }
 
 SSL_CTX* make_context(bool server, bool verify_peer, Verifier* verifier) {
