@@ -9,6 +9,8 @@
 #include "support/sha256.hpp"
 
 #include <cstdlib>
+#include <mutex>
+#include <utility>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -30,6 +32,60 @@ EvidenceVerification fail(ccbox_result_t code, const std::string& message) {
     v.code = code;
     v.error = message;
     return v;
+}
+
+// Verified collateral, remembered by the SHA-256 of the endorsements and the trusted roots'
+// DER: a relying party that verifies many peers against the same collateral (a TLS server, the
+// key broker) pays for the collateral once. Only successes are kept; the validity windows are
+// checked again at each use (verify_quote calls check_time), so an entry never outlives them.
+class CollateralCache {
+public:
+    std::shared_ptr<const VerifiedCollateral> get(std::span<const uint8_t> endorsements,
+                                                  std::span<const TrustedRoot> roots, int64_t now, VerifyError* error) {
+        Sha256 h;
+        const uint64_t n = endorsements.size();
+        h.update(&n, sizeof n);
+        h.update(endorsements);
+        for (const auto& r : roots) {
+            const auto der = certificate_der(r.cert.get());
+            const uint64_t len = der.size();
+            h.update(&len, sizeof len);
+            h.update(der);
+            h.update(&r.kind, sizeof r.kind);
+        }
+        const Digest256 key = h.finish();
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& [k, v] : entries_)
+                if (k == key)
+                    return v;
+        }
+        auto bundle = parse_collateral_bundle(
+            std::string_view(reinterpret_cast<const char*>(endorsements.data()), endorsements.size()));
+        if (!bundle) {
+            error->failure = Failure::kCollateralMalformed;
+            error->message = bundle.error().message();
+            return nullptr;
+        }
+        auto verified = VerifiedCollateral::verify(*bundle, roots, now, error);
+        if (!verified)
+            return nullptr;
+        std::lock_guard lock(mutex_);
+        if (entries_.size() >= kEntries)
+            entries_.erase(entries_.begin());
+        entries_.emplace_back(key, verified);
+        return verified;
+    }
+
+private:
+    static constexpr size_t kEntries = 16;
+    std::mutex mutex_;
+    std::vector<std::pair<Digest256, std::shared_ptr<const VerifiedCollateral>>> entries_;
+};
+
+CollateralCache& collateral_cache() {
+    static CollateralCache cache;
+    return cache;
 }
 
 }  // namespace
@@ -82,11 +138,11 @@ EvidenceVerification verify_evidence(const std::array<uint8_t, 16>& format, std:
     const auto quote = rest.first(kQuoteSignedSize + 4 + sig_len);
     const auto custom = rest.subspan(quote.size());
 
-    auto bundle = parse_collateral_bundle(
-        std::string_view(reinterpret_cast<const char*>(endorsements.data()), endorsements.size()));
-    if (!bundle)
-        return fail(Failure::kCollateralMalformed, bundle.error().message());
-    auto result = verify_quote(quote, *bundle, roots, now);
+    VerifyError collateral_error;
+    auto collateral = collateral_cache().get(endorsements, roots, now, &collateral_error);
+    if (!collateral)
+        return fail(collateral_error.failure, collateral_error.message);
+    auto result = verify_quote(quote, *collateral, now);
     if (!result.ok())
         return fail(result.error.failure, result.error.message);
     uint8_t expected[32] = {};

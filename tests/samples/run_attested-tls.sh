@@ -99,6 +99,7 @@ expect "$out" "handshake failed: claims_refused"
 if out=$(timeout 20 "$host" client "$port" $policy 2>&1); then
     fail "a mutual server served a client without evidence: $out"
 fi
+expect "$out" "alert"
 wait_server
 out=$(cat "$dir/server.log")
 expect "$out" "served 1, refused 2"
@@ -109,6 +110,7 @@ if out=$(timeout 30 "$host" "$image" connect "$port" $policy 2>&1); then
     fail "the server accepted an unexpected client: $out"
 fi
 expect "$out" "the server closed the connection"
+expect "$out" "alert"
 wait_server
 out=$(cat "$dir/server.log")
 expect "$out" "handshake failed: claims_refused"
