@@ -283,17 +283,17 @@ int main(int argc, char** argv) {
     SSL_CTX* host_client = host.client();
     SSL_CTX* sim_client = sim.client();
     SSL_CTX* iso_client = isolated.client();
-    benchmark::RegisterBenchmark("handshake/host-host/min_time:1.000", handshakes, host_client, host.port)
+    benchmark::RegisterBenchmark("handshake/host-host", handshakes, host_client, host.port)
         ->Unit(benchmark::kMicrosecond)->MinTime(1.0);
-    benchmark::RegisterBenchmark("handshake/sim-enclave-server/min_time:1.000", handshakes, sim_client, sim.port)
+    benchmark::RegisterBenchmark("handshake/sim-enclave-server", handshakes, sim_client, sim.port)
         ->Unit(benchmark::kMicrosecond)->MinTime(1.0);
-    benchmark::RegisterBenchmark("handshake/isolated-enclave-server/min_time:1.000", handshakes, iso_client, isolated.port)
+    benchmark::RegisterBenchmark("handshake/isolated-enclave-server", handshakes, iso_client, isolated.port)
         ->Unit(benchmark::kMicrosecond)->MinTime(1.0);
-    benchmark::RegisterBenchmark("bulk256MiB/host-host/iterations:3", bulk, host_client, host.port)
+    benchmark::RegisterBenchmark("bulk256MiB/host-host", bulk, host_client, host.port)
         ->Unit(benchmark::kMillisecond)->Iterations(3);
-    benchmark::RegisterBenchmark("bulk256MiB/sim-enclave-server/iterations:3", bulk, sim_client, sim.port)
+    benchmark::RegisterBenchmark("bulk256MiB/sim-enclave-server", bulk, sim_client, sim.port)
         ->Unit(benchmark::kMillisecond)->Iterations(3);
-    benchmark::RegisterBenchmark("bulk256MiB/isolated-enclave-server/iterations:3", bulk, iso_client, isolated.port)
+    benchmark::RegisterBenchmark("bulk256MiB/isolated-enclave-server", bulk, iso_client, isolated.port)
         ->Unit(benchmark::kMillisecond)->Iterations(3);
 
     ccbox::bench::RatioReporter reporter;

@@ -34,8 +34,17 @@ int ccbox_tls_cert_verify_callback(X509_STORE_CTX* ctx, void* verifier);
 
 /* A BIO over the host socket `host_fd`; BIO_free() closes it through sock_close. Every byte
  * count the host returns is checked: a recv or send result that is negative (other than an
- * error), or larger than asked, is an error and fails the BIO for good. */
+ * error), or larger than asked, is an error and fails the BIO for good. Reads are buffered
+ * (one recv OCALL of up to one TLS record serves OpenSSL's header and body reads). */
 BIO* ccbox_tls_socket_bio(int host_fd);
+
+/* Coalescing writes (off by default) for a bulk sender: with `on`, what OpenSSL writes is kept
+ * and sent in OCALLs of up to 256 KiB — at BIO_flush(), before any read, at 256 KiB and when
+ * the BIO is freed — instead of one OCALL per TLS record; `on` = 0 sends what is waiting and
+ * stops. While it is on, data written just before the enclave stops using the connection
+ * (without reading, flushing or freeing it) waits: call BIO_flush(SSL_get_wbio(ssl)) then.
+ * Returns 1, or 0 if `bio` is not a ccbox socket BIO or a send failed. */
+int ccbox_tls_socket_bio_coalesce(BIO* bio, int on);
 
 #ifdef __cplusplus
 }
