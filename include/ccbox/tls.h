@@ -43,6 +43,8 @@ BIO* ccbox_tls_socket_bio(int host_fd);
  * the BIO is freed — instead of one OCALL per TLS record; `on` = 0 sends what is waiting and
  * stops. While it is on, data written just before the enclave stops using the connection
  * (without reading, flushing or freeing it) waits: call BIO_flush(SSL_get_wbio(ssl)) then.
+ * Around SSL_accept()/SSL_connect() it is always safe (OpenSSL flushes each handshake flight)
+ * and sends a flight in one OCALL. 
  * Returns 1, or 0 if `bio` is not a ccbox socket BIO or a send failed. */
 int ccbox_tls_socket_bio_coalesce(BIO* bio, int on);
 

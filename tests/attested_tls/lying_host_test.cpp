@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <cerrno>
 #include <climits>
 #include <thread>
@@ -26,6 +27,8 @@ namespace {
 enum Lie { kHonest, kRecvTooMany, kRecvHugeNegative, kSendTooMany, kRecvInt64Max };
 std::atomic<int> g_lie{kHonest};
 std::atomic<int> g_port{0};
+// The client writes to a server that may have closed: an error, not SIGPIPE.
+const bool kNoSigpipe = [] { return std::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
 
 int64_t res(long r) { return r < 0 ? -static_cast<int64_t>(errno) : r; }
 
