@@ -156,3 +156,43 @@ INSTANTIATE_TEST_SUITE_P(Backends, LyingHost, ::testing::ValuesIn(ccbox::test::b
                          ccbox::test::backend_param_name);
 
 }  // namespace
+
+namespace {
+
+// The trusted root is the enclave's, not the host's: an enclave built with a root's SHA-256
+// refuses any other root, and an enclave built without one refuses production policies.
+class TrustedRoot : public ::testing::TestWithParam<Backend> {};
+
+int set_policy(ccbox_enclave_t* e, const std::string& root, int production) {
+    const std::string collateral = "{}";
+    const uint8_t zero[32] = {};
+    int status = -1;
+    EXPECT_EQ(set_peer_policy(e, &status, reinterpret_cast<const uint8_t*>(collateral.data()), collateral.size(),
+                              reinterpret_cast<const uint8_t*>(root.data()), root.size(), zero, zero, production, 0),
+              CCBOX_OK);
+    return status;
+}
+
+TEST_P(TrustedRoot, TheCompiledInRootIsTheOnlyOneAccepted) {
+    ccbox_enclave_t* pinned = nullptr;
+    ASSERT_EQ(ccbox_create_attestedtls_enclave(ATLS_PINNED_ENCLAVE, ccbox::test::create_flags(GetParam()),
+                                               ccbox::test::platform_settings(), 1, &pinned),
+              CCBOX_OK);
+    EXPECT_EQ(set_policy(pinned, "pinned root", 1), CCBOX_OK);
+    EXPECT_EQ(set_policy(pinned, "a root the host chose", 0), CCBOX_VERIFY_FAILED);
+    EXPECT_EQ(set_policy(pinned, "pinned root ", 0), CCBOX_VERIFY_FAILED);
+    ccbox_terminate_enclave(pinned);
+
+    ccbox_enclave_t* development = nullptr;
+    ASSERT_EQ(ccbox_create_attestedtls_enclave(ATLS_ENCLAVE, ccbox::test::create_flags(GetParam()),
+                                               ccbox::test::platform_settings(), 1, &development),
+              CCBOX_OK);
+    EXPECT_EQ(set_policy(development, "any", 1), CCBOX_INVALID_PARAMETER);
+    EXPECT_EQ(set_policy(development, "any", 0), CCBOX_OK);
+    ccbox_terminate_enclave(development);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TrustedRoot, ::testing::ValuesIn(ccbox::test::backends_under_test()),
+                         ccbox::test::backend_param_name);
+
+}  // namespace
