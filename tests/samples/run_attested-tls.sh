@@ -9,9 +9,10 @@ set -eu
 host=$1 image=$2
 tool=${CCBOX_TOOL:-ccbox}
 dir=$(mktemp -d)
-server_pid=
+server_pid= forged_pid=
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -n "$forged_pid" ] && kill "$forged_pid" 2>/dev/null || true
     rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -115,3 +116,47 @@ wait_server
 out=$(cat "$dir/server.log")
 expect "$out" "handshake failed: claims_refused"
 expect "$out" "MRENCLAVE $mrenclave is not the expected $other"
+
+# ---- a certificate altered outside the enclave: its evidence extension on a new key ----
+# Served by openssl s_server; the host client (host API) and the enclave client (the verifier
+# inside the enclave) both refuse it: the evidence does not bind the server's key.
+python3 - "$dir/cert.pem" "$dir/ext.hex" <<'PY'
+import base64, sys
+pem = open(sys.argv[1]).read().split("-----")[2]
+der = base64.b64decode("".join(pem.split()))
+oid = bytes([0x06, 0x09, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x69, 0x02])
+i = der.index(oid) + len(oid)
+assert der[i] == 0x04
+n = der[i + 1]
+if n & 0x80:
+    k = n & 0x7F
+    length = int.from_bytes(der[i + 2:i + 2 + k], "big")
+    value = der[i + 2 + k:i + 2 + k + length]
+else:
+    value = der[i + 2:i + 2 + n]
+open(sys.argv[2], "w").write(value.hex())
+PY
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/forged.key" -out "$dir/forged.pem" \
+    -days 1 -subj "/CN=forged" -addext "1.3.6.1.4.1.311.105.2=DER:$(cat "$dir/ext.hex")" >/dev/null 2>&1 ||
+    fail "openssl could not make the forged certificate"
+out=$("$tool" tls inspect-cert "$dir/forged.pem" --collateral "$dir/collateral.json" --root "$pki/root_ca.pem" 2>&1) &&
+    fail "inspect-cert verified a forged certificate: $out"
+expect "$out" "key_not_bound"
+fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -accept "127.0.0.1:$fport" -cert "$dir/forged.pem" -key "$dir/forged.key" -tls1_3 -quiet \
+    >"$dir/s_server.log" 2>&1 </dev/null &
+forged_pid=$!
+for _ in $(seq 1 200); do
+    python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $fport), 1)" 2>/dev/null && break
+    sleep 0.05
+done
+if out=$(timeout 20 "$host" client "$fport" $policy 2>&1); then
+    fail "the host client accepted a forged certificate: $out"
+fi
+expect "$out" "handshake failed: key_not_bound"
+if out=$(timeout 30 "$host" "$image" connect "$fport" $policy 2>&1); then
+    fail "the enclave client accepted a forged certificate: $out"
+fi
+expect "$out" "handshake failed: key_not_bound"
+kill "$forged_pid" 2>/dev/null || true
+forged_pid=
