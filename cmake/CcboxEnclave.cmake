@@ -57,6 +57,9 @@ find_library(CCBOX_MBEDCRYPTO_A NAMES libmbedcrypto.a REQUIRED)
 find_library(CCBOX_MBEDX509_A NAMES libmbedx509.a REQUIRED)
 find_library(CCBOX_MBEDTLS_A NAMES libmbedtls.a REQUIRED)
 find_library(CCBOX_OPENSSL_CRYPTO_A NAMES libcrypto.a REQUIRED)
+# TLS inside enclaves: OpenSSL's libssl.a over the libcrypto.a above, one crypto library
+# (docs/attested-tls.md says why not Mbed TLS). An enclave adds it to LIBRARIES.
+find_library(CCBOX_OPENSSL_SSL_A NAMES libssl.a REQUIRED)
 # <cmath> and <math.h> inside enclaves: Debian's own libm.a (from libc6-dev), linked unchanged.
 # The enclave libc provides the glibc internals it needs (docs/enclave-libc.md, "Maths"); like
 # every archive, it only contributes what an enclave calls.

@@ -22,6 +22,19 @@ ccbox_result_t ccbox_get_evidence(const ccbox_uuid_t* format_id, uint32_t flags,
                                   size_t* endorsements_buffer_size);
 void ccbox_free_evidence(uint8_t* evidence_buffer);
 
+/* Open Enclave's oe_get_attestation_certificate_with_evidence_v2: a self-signed X.509
+ * certificate (DER) for `subject_name` ("CN=...,O=...,C=..."), whose subject key is
+ * `public_key` and which `private_key` signs (both PEM; they must be a pair), carrying evidence
+ * of `format_id` (CCBOX_FORMAT_UUID_SGX_ECDSA) in the extension 1.3.6.1.4.1.311.105.2. The
+ * evidence's custom claims are the key's SubjectPublicKeyInfo DER, so REPORTDATA[0..32) =
+ * SHA-256(SPKI DER). Link ccbox_enclave_attestation. Free with
+ * ccbox_free_attestation_certificate(). */
+ccbox_result_t ccbox_get_attestation_certificate_with_evidence(
+    const ccbox_uuid_t* format_id, const char* subject_name, const uint8_t* private_key, size_t private_key_size,
+    const uint8_t* public_key, size_t public_key_size, const void* optional_parameters,
+    size_t optional_parameters_size, uint8_t** output_certificate, size_t* output_certificate_size);
+void ccbox_free_attestation_certificate(uint8_t* certificate);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,7 +45,14 @@ namespace ccbox::attestation {
     /* policy, after a successful verification */                                          \
     X(kPolicyDebugEnclave, "policy_debug_enclave", CCBOX_DEBUG_DOWNGRADE)                  \
     X(kPolicyDevelopmentPlatform, "policy_development_platform", CCBOX_CONSTRAINT_FAILED)  \
-    X(kPolicyTcbStatus, "policy_tcb_status", CCBOX_TCB_LEVEL_INVALID)
+    X(kPolicyTcbStatus, "policy_tcb_status", CCBOX_TCB_LEVEL_INVALID)                      \
+    /* attestation certificates (docs/attested-tls.md) */                                  \
+    X(kAttestationCertificateMalformed, "attestation_certificate_malformed", CCBOX_INVALID_PARAMETER) \
+    X(kCertificateSignatureInvalid, "certificate_signature_invalid", CCBOX_INVALID_SIGNATURE) \
+    X(kEvidenceExtensionMissing, "evidence_extension_missing", CCBOX_NOT_FOUND)            \
+    X(kEvidenceExtensionMalformed, "evidence_extension_malformed", CCBOX_INVALID_SGX_CERTIFICATE_EXTENSIONS) \
+    X(kKeyNotBound, "key_not_bound", CCBOX_QUOTE_HASH_MISMATCH)                            \
+    X(kClaimsRefused, "claims_refused", CCBOX_CONSTRAINT_FAILED)
 
 enum class Failure {
 #define CCBOX_FAILURE_ENUM_(name, id, code) name,

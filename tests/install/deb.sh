@@ -25,6 +25,7 @@ contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/ccbox ./usr/bin/ccboxd ./usr/bin/ccbox-edger8r ./usr/bin/ccbox-gdb \
          ./usr/include/ccbox/host.h ./usr/include/ccbox/enclave.h \
          ./usr/lib/x86_64-linux-gnu/libccbox_host.a ./usr/lib/x86_64-linux-gnu/libccbox_enclave.a \
+         ./usr/lib/x86_64-linux-gnu/libccbox_enclave_attestation.a ./usr/include/ccbox/edl/socket.edl \
          ./usr/lib/x86_64-linux-gnu/cmake/ccbox/ccboxConfig.cmake ./usr/lib/systemd/system/ccboxd.service \
          ./usr/share/ccbox/ccbox_gdb.py ./usr/share/doc/ccbox/copyright; do
     echo "$contents" | grep -q " $f\$" || { echo "FAIL: $deb lacks $f"; exit 1; }

@@ -10,6 +10,8 @@
 #define __NO_CTYPE 1
 
 #include <ctype.h>
+#include <limits.h>
+#include <locale.h>
 #include <stdint.h>
 #include <wctype.h>
 
@@ -170,3 +172,20 @@ wint_t ccbox_libc_towupper(wint_t wc) {
     return (wc >= 'a' && wc <= 'z') ? wc - 32 : wc;
 }
 CCBOX_LIBC_EXPORT(towupper)
+
+/* The "C" locale's numeric and monetary conventions (nlohmann-json asks for the decimal point). */
+struct lconv* ccbox_libc_localeconv(void)
+{
+    static struct lconv c_locale = {
+        .decimal_point = (char*)".", .thousands_sep = (char*)"", .grouping = (char*)"",
+        .int_curr_symbol = (char*)"", .currency_symbol = (char*)"", .mon_decimal_point = (char*)"",
+        .mon_thousands_sep = (char*)"", .mon_grouping = (char*)"", .positive_sign = (char*)"",
+        .negative_sign = (char*)"", .int_frac_digits = CHAR_MAX, .frac_digits = CHAR_MAX,
+        .p_cs_precedes = CHAR_MAX, .p_sep_by_space = CHAR_MAX, .n_cs_precedes = CHAR_MAX,
+        .n_sep_by_space = CHAR_MAX, .p_sign_posn = CHAR_MAX, .n_sign_posn = CHAR_MAX,
+        .int_p_cs_precedes = CHAR_MAX, .int_p_sep_by_space = CHAR_MAX, .int_n_cs_precedes = CHAR_MAX,
+        .int_n_sep_by_space = CHAR_MAX, .int_p_sign_posn = CHAR_MAX, .int_n_sign_posn = CHAR_MAX,
+    };
+    return &c_locale;
+}
+CCBOX_LIBC_EXPORT(localeconv)

@@ -100,6 +100,14 @@ ssize_t ccbox_libc_sendmsg(int fd, const struct msghdr* message, int flags)
 }
 CCBOX_LIBC_EXPORT(sendmsg)
 
+/* libssl.a's SSL_sendfile (kernel TLS) references it. */
+ssize_t ccbox_libc_sendfile(int out_fd, int in_fd, off_t* offset, size_t count)
+{
+    (void)out_fd, (void)in_fd, (void)offset, (void)count;
+    return not_a_socket();
+}
+CCBOX_LIBC_EXPORT(sendfile)
+
 ssize_t ccbox_libc_recvmsg(int fd, struct msghdr* message, int flags)
 {
     (void)fd, (void)message, (void)flags;
