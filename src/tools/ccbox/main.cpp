@@ -3,6 +3,7 @@
 #include "support/file_io.hpp"
 #include "support/hex.hpp"
 #include "tools/ccbox/attestation_commands.hpp"
+#include "tools/ccbox/box_commands.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/platform_commands.hpp"
@@ -277,6 +278,7 @@ int main_impl(int argc, char** argv) {
     add_install_location(uninstall_cmd);
     uninstall_cmd->add_flag("--purge", install.purge, "remove the state directory and its secrets too");
     auto attestation_cmds = register_attestation_commands(app, *platform_cmd);
+    auto box_cmds = register_box_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -311,6 +313,8 @@ int main_impl(int argc, char** argv) {
     if (*uninstall_cmd)
         return run(platform_uninstall(install));
     if (int rc = attestation_cmds->run(); rc >= 0)
+        return rc;
+    if (int rc = box_cmds->run(); rc >= 0)
         return rc;
     return 2;
 }
