@@ -9,6 +9,7 @@
 #ifndef CCBOX_KEYRELEASE_H
 #define CCBOX_KEYRELEASE_H
 
+#include <ccbox/attester.h> /* ccbox_free_evidence */
 #include <ccbox/result.h>
 
 #include <stddef.h>

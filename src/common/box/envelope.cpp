@@ -1,6 +1,6 @@
 // The ccbox box envelope (docs/box-format.md). Trust domain: common: compiled for the host
 // (`ccbox box`) and into libccbox_enclave.a, where every byte it parses comes from the host.
-#include "common/box/envelope.h"
+#include <ccbox/box.hpp>
 
 #include "common/box/openssl_decls.h"
 

@@ -4,7 +4,7 @@
 // verified (decrypt); on any error the temporary file is removed and OUT is untouched.
 #include "tools/ccbox/box_commands.hpp"
 
-#include "common/box/envelope.h"
+#include <ccbox/box.hpp>
 #include "support/result.hpp"
 
 #include <openssl/rand.h>

@@ -1,8 +1,9 @@
 // The ccbox box envelope (docs/box-format.md): a self-describing, streaming, chunked
-// AES-256-GCM format for the data owner's files. Trust domain: common. The same code is
-// compiled into the host's `ccbox box` and into libccbox_enclave.a, where it runs on bytes the
-// host hands in: everything it parses is hostile. Both directions are push parsers with one
-// chunk of state, so a file of any size passes in constant memory, in pieces of any size.
+// AES-256-GCM format for the data owner's files. Trust domain: shared (host and enclave). The
+// same code (src/common/box/envelope.cpp) is compiled into the host's `ccbox box` and into
+// libccbox_enclave.a, where it runs on bytes the host hands in: everything it parses is hostile.
+// Both directions are push parsers with one chunk of state, so a file of any size passes in
+// constant memory, in pieces of any size.
 #pragma once
 
 #include <stddef.h>
