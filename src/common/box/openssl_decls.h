@@ -17,6 +17,7 @@ typedef struct evp_pkey_ctx_st EVP_PKEY_CTX;
 typedef struct ossl_lib_ctx_st OSSL_LIB_CTX;
 typedef struct engine_st ENGINE;
 typedef struct ossl_param_st OSSL_PARAM;
+#ifndef OPENSSL_CORE_H  // OpenSSL's own definition when its headers come first (the test)
 struct ossl_param_st {
     const char* key;
     unsigned int data_type;
@@ -24,6 +25,7 @@ struct ossl_param_st {
     size_t data_size;
     size_t return_size;
 };
+#endif
 
 // Ciphers: AES-256-GCM, AES-256-WRAP
 EVP_CIPHER* EVP_CIPHER_fetch(OSSL_LIB_CTX* ctx, const char* algorithm, const char* properties);
