@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a `group,value` CSV for the confidential-analytics sample (README.md, "Schema").
 
-    generate.py OUT SIZE_BYTES [--groups N] [--seed S] [--marker TEXT]
+    generate.py OUT SIZE_BYTES [--groups N] [--seed S] [--marker TEXT | --marker-rot13 TEXT]
 
 Rows are drawn from N groups with integer values from a per-group distribution; --marker
 plants TEXT as the name of one extra group (the secrecy tests look for it everywhere the
@@ -9,6 +9,7 @@ host could have seen it). Fast enough for 200 MB in a few seconds: rows are buil
 with random.choices and written with one join per block.
 """
 import argparse
+import codecs
 import random
 import sys
 
@@ -20,7 +21,11 @@ def main():
     p.add_argument("--groups", type=int, default=24)
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--marker", default="")
+    # The marker ROT13-encoded, so that a test can pass it without holding it in plaintext.
+    p.add_argument("--marker-rot13", default="")
     a = p.parse_args()
+    if a.marker_rot13:
+        a.marker = codecs.decode(a.marker_rot13, "rot13")
     rng = random.Random(a.seed)
     names = ["region-%02d" % i for i in range(a.groups)]
     if a.marker:
