@@ -27,5 +27,12 @@ printf 'group,value\na,1\nb,x\n' > "$dir/bad.csv"
 "$tool" box encrypt --key "$dir/data.key" --key-id sales "$dir/bad.csv" "$dir/badrow.box"
 if run "$dir/badrow.box" "$dir/bad.box" 2>"$dir/err"; then echo "a malformed row was accepted"; exit 1; fi
 grep -q "row 3: the value is not an integer" "$dir/err" || { cat "$dir/err"; exit 1; }
+# The release-only build refuses development keys.
+release_only="${image%_enc.signed}_enc_release_only.signed"
+if "$host" "$release_only" --in "$dir/data.box" --out "$dir/bad.box" --result-key-id results \
+    --data-key "$dir/data.key" --result-key "$dir/result.key" 2>"$dir/err"; then
+    echo "the release-only enclave took development keys"; exit 1
+fi
+grep -q "ca_use_development_keys: CCBOX_UNSUPPORTED" "$dir/err" || { cat "$dir/err"; exit 1; }
 if ls "$dir" | grep -q '^bad\.box'; then echo "a failed job left a result file:"; ls "$dir"; exit 1; fi
 echo "confidential-analytics: ok"
