@@ -19,6 +19,15 @@ struct JweOptions {
     bool tamper_encrypted_key = false;
 };
 
+// One changed option each (designated initializers would leave members uninitialised-warned).
+inline JweOptions jwe_alg(std::string v) { JweOptions o; o.alg = std::move(v); return o; }
+inline JweOptions jwe_enc(std::string v) { JweOptions o; o.enc = std::move(v); return o; }
+inline JweOptions jwe_kid(std::string v) { JweOptions o; o.kid = std::move(v); return o; }
+inline JweOptions jwe_header(std::string v) { JweOptions o; o.header = std::move(v); return o; }
+inline JweOptions jwe_off_curve() { JweOptions o; o.epk_off_curve = true; return o; }
+inline JweOptions jwe_bad_tag() { JweOptions o; o.tamper_tag = true; return o; }
+inline JweOptions jwe_bad_wrapped_key() { JweOptions o; o.tamper_encrypted_key = true; return o; }
+
 std::string b64url(const uint8_t* p, size_t n);
 inline std::string b64url(const std::string& s) { return b64url(reinterpret_cast<const uint8_t*>(s.data()), s.size()); }
 

@@ -54,7 +54,7 @@ std::string join(const std::vector<std::string>& p) {
 
 TEST(JweParse, TakesTheBrokersJweApart) {
     Recipient r;
-    const std::string jwe = make_jwe(r.point, kKey, {.kid = "data/7"});
+    const std::string jwe = make_jwe(r.point, kKey, jwe_kid("data/7"));
     ccbox::box::Jwe out;
     ASSERT_EQ(ccbox::box::parse_jwe(jwe.data(), jwe.size(), &out), JweError::ok);
     EXPECT_STREQ(out.kid, "data/7");
@@ -64,17 +64,17 @@ TEST(JweParse, TakesTheBrokersJweApart) {
 
 TEST(JweParse, MembersMayComeInAnyOrderWithWhitespace) {
     Recipient r;
-    EXPECT_EQ(parse(make_jwe(r.point, kKey, {.header = " { \"kid\" : \"k/1\" ,\n\"epk\":EPK, \"enc\":\"A256GCM\","
-                                                        "\"alg\":\"ECDH-ES+A256KW\" } "})),
+    EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_header(" { \"kid\" : \"k/1\" ,\n\"epk\":EPK, \"enc\":\"A256GCM\","
+                                                        "\"alg\":\"ECDH-ES+A256KW\" } "))),
               JweError::ok);
 }
 
 TEST(JweParse, RefusesOtherAlgorithms) {
     Recipient r;
     for (const char* alg : {"dir", "none", "RSA-OAEP", "ECDH-ES", "ECDH-ES+A128KW", "ecdh-es+a256kw"})
-        EXPECT_EQ(parse(make_jwe(r.point, kKey, {.alg = alg})), JweError::alg_unsupported) << alg;
+        EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_alg(alg))), JweError::alg_unsupported) << alg;
     for (const char* enc : {"A128GCM", "A256CBC-HS512", ""})
-        EXPECT_EQ(parse(make_jwe(r.point, kKey, {.enc = enc})), JweError::enc_unsupported) << enc;
+        EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_enc(enc))), JweError::enc_unsupported) << enc;
 }
 
 TEST(JweParse, RefusesMissingExtraDuplicatedOrMistypedMembers) {
@@ -87,7 +87,7 @@ TEST(JweParse, RefusesMissingExtraDuplicatedOrMistypedMembers) {
         "{\"alg\":{\"x\":\"y\"},\"enc\":\"A256GCM\",\"kid\":\"k\",\"epk\":EPK}",
     };
     for (const char* h : bad)
-        EXPECT_EQ(parse(make_jwe(r.point, kKey, {.header = h})), JweError::header_members) << h;
+        EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_header(h))), JweError::header_members) << h;
     const char* not_json[] = {
         "[\"alg\"]",
         "{\"alg\":\"ECDH-ES\\u002bA256KW\",\"enc\":\"A256GCM\",\"kid\":\"k\",\"epk\":EPK}",
@@ -97,7 +97,7 @@ TEST(JweParse, RefusesMissingExtraDuplicatedOrMistypedMembers) {
         "{\"alg\":\"ECDH-ES+A256KW\",\"enc\":\"A256GCM\",\"kid\":\"k\",\"epk\":{\"a\":{\"b\":\"c\"}}}",
     };
     for (const char* h : not_json)
-        EXPECT_EQ(parse(make_jwe(r.point, kKey, {.header = h})), JweError::header_not_json) << h;
+        EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_header(h))), JweError::header_not_json) << h;
 }
 
 TEST(JweParse, RefusesAnEpkThatIsNotAP256Jwk) {
@@ -112,16 +112,16 @@ TEST(JweParse, RefusesAnEpkThatIsNotAP256Jwk) {
           "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + x + "\"}",
           "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + x + "AA\",\"y\":\"" + y + "\"}",
           "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + x + "\",\"y\":\"" + y + "\",\"d\":\"" + x + "\"}"})
-        EXPECT_EQ(parse(make_jwe(r.point, kKey, {.header = with_epk(epk)})), JweError::epk_invalid) << epk;
+        EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_header(with_epk(epk)))), JweError::epk_invalid) << epk;
 }
 
 TEST(JweParse, RefusesHugeInputsBeforeDecodingThem) {
     Recipient r;
     std::string big_kid(2000, 'k');
-    EXPECT_EQ(parse(make_jwe(r.point, kKey, {.kid = big_kid})), JweError::too_large);
+    EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_kid(big_kid))), JweError::too_large);
     std::string huge(5000, 'A');
     EXPECT_EQ(parse(huge), JweError::too_large);
-    EXPECT_EQ(parse(make_jwe(r.point, kKey, {.kid = std::string(300, 'k')})), JweError::kid_invalid);
+    EXPECT_EQ(parse(make_jwe(r.point, kKey, jwe_kid(std::string(300, 'k')))), JweError::kid_invalid);
 }
 
 TEST(JweParse, RefusesWrongShapesAndPartSizes) {

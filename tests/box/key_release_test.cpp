@@ -73,9 +73,9 @@ TEST_P(KeyRelease, EvidenceBindsTheNonceAndTheEphemeralPoint) {
 
 TEST_P(KeyRelease, ReleasedKeysDecryptTheDataAndEncryptTheResult) {
     Begun d = begin(0), r = begin(1);
-    auto [ds, de] = finish(0, make_jwe(d.point, data_key_, {.kid = "sales/3"}), "sales");
+    auto [ds, de] = finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales");
     ASSERT_EQ(ds, CCBOX_OK) << de;
-    auto [rs, re] = finish(1, make_jwe(r.point, result_key_, {.kid = "results/1"}), "results/1");
+    auto [rs, re] = finish(1, make_jwe(r.point, result_key_, jwe_kid("results/1")), "results/1");
     ASSERT_EQ(rs, CCBOX_OK) << re;
     const std::string csv = "group,value\na,1\nb,2\na,3\n";
     TestHost host;
@@ -90,8 +90,8 @@ TEST_P(KeyRelease, ReleasedKeysDecryptTheDataAndEncryptTheResult) {
 
 TEST_P(KeyRelease, TheJobChecksTheEnvelopesAgainstTheReleasedKeyIds) {
     Begun d = begin(0), r = begin(1);
-    ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, {.kid = "sales/3"}), "sales").first, CCBOX_OK);
-    ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, {.kid = "results/1"}), "results").first, CCBOX_OK);
+    ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales").first, CCBOX_OK);
+    ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, jwe_kid("results/1")), "results").first, CCBOX_OK);
     TestHost host;
     host.input = seal(data_key_, text("group,value\na,1\n"), 256, "other");
     JobResult job = run_job(enclave_->e, host, "results");
@@ -100,8 +100,8 @@ TEST_P(KeyRelease, TheJobChecksTheEnvelopesAgainstTheReleasedKeyIds) {
     EXPECT_EQ(host.writes, 0u);
 
     d = begin(0), r = begin(1);
-    ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, {.kid = "sales/3"}), "sales").first, CCBOX_OK);
-    ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, {.kid = "results/1"}), "results").first, CCBOX_OK);
+    ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales").first, CCBOX_OK);
+    ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, jwe_kid("results/1")), "results").first, CCBOX_OK);
     host = TestHost{};
     host.input = seal(data_key_, text("group,value\na,1\n"), 256, "sales");
     job = run_job(enclave_->e, host, "attacker");
@@ -119,18 +119,18 @@ TEST_P(KeyRelease, RefusesEveryJweAHostileHostCouldSubstitute) {
         const char* reason;
     };
     const Case cases[] = {
-        {"alg dir", {.alg = "dir"}, "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
-        {"alg none", {.alg = "none"}, "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
-        {"enc", {.enc = "A128GCM"}, "data", CCBOX_UNSUPPORTED, "enc is not A256GCM"},
-        {"huge header", {.kid = std::string(3000, 'k')}, nullptr, CCBOX_INVALID_PARAMETER, "larger than"},
-        {"epk off the curve", {.epk_off_curve = true}, "data", CCBOX_INVALID_PARAMETER, "not on the curve"},
-        {"kid of another key", {.kid = "other/1"}, "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
-        {"kid prefix", {.kid = "database/1"}, "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
-        {"kid version", {.kid = "data/2"}, "data/1", CCBOX_VERIFY_FAILED, "kid is not the key id"},
-        {"tag", {.tamper_tag = true}, "data", CCBOX_VERIFY_FAILED, "does not authenticate"},
-        {"wrapped key", {.tamper_encrypted_key = true}, "data", CCBOX_VERIFY_FAILED, "key unwrap failed"},
-        {"extra member", {.header = "{\"alg\":\"ECDH-ES+A256KW\",\"enc\":\"A256GCM\",\"kid\":\"data/1\",\"epk\":EPK,"
-                                    "\"zip\":\"DEF\"}"},
+        {"alg dir", jwe_alg("dir"), "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
+        {"alg none", jwe_alg("none"), "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
+        {"enc", jwe_enc("A128GCM"), "data", CCBOX_UNSUPPORTED, "enc is not A256GCM"},
+        {"huge header", jwe_kid(std::string(3000, 'k')), nullptr, CCBOX_INVALID_PARAMETER, "larger than"},
+        {"epk off the curve", jwe_off_curve(), "data", CCBOX_INVALID_PARAMETER, "not on the curve"},
+        {"kid of another key", jwe_kid("other/1"), "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
+        {"kid prefix", jwe_kid("database/1"), "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
+        {"kid version", jwe_kid("data/2"), "data/1", CCBOX_VERIFY_FAILED, "kid is not the key id"},
+        {"tag", jwe_bad_tag(), "data", CCBOX_VERIFY_FAILED, "does not authenticate"},
+        {"wrapped key", jwe_bad_wrapped_key(), "data", CCBOX_VERIFY_FAILED, "key unwrap failed"},
+        {"extra member", jwe_header("{\"alg\":\"ECDH-ES+A256KW\",\"enc\":\"A256GCM\",\"kid\":\"data/1\",\"epk\":EPK,"
+                                    "\"zip\":\"DEF\"}"),
          "data", CCBOX_INVALID_PARAMETER, "exactly alg, enc, kid"},
     };
     for (const Case& c : cases) {
@@ -162,7 +162,7 @@ TEST_P(KeyRelease, AContextUnwrapsOnceAndFinishNeedsABegin) {
     EXPECT_NE(error.find("no key release in progress"), std::string::npos) << error;
     // A failed finish also ends the context: no second guess with the same ephemeral key.
     Begun c = begin(1);
-    EXPECT_NE(finish(1, make_jwe(c.point, result_key_, {.tamper_tag = true}), "data").first, CCBOX_OK);
+    EXPECT_NE(finish(1, make_jwe(c.point, result_key_, jwe_bad_tag()), "data").first, CCBOX_OK);
     EXPECT_EQ(finish(1, make_jwe(c.point, result_key_), "data").first, CCBOX_INVALID_PARAMETER);
     // Bad slots.
     uint8_t nonce[32] = {}, point[65];
