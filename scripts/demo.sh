@@ -38,7 +38,7 @@ progress() {
     printf '\r   [%-40s] 100%%  %d MB\n' "$(printf '%40s' '' | tr ' ' '#')" $(($(stat -c %s "$1") / 1000000))
 }
 
-step "1. the platform, started on demand"
+step "1. the platform (ccboxd), started for this job"
 say "A private platform for this demo (state in $state) with a 47 MiB EPC, so that the"
 say "data is about four times what the enclave could hold at once."
 "$CCBOX" platform start --state-dir "$state" --epc 47MiB >/dev/null
@@ -51,7 +51,7 @@ say "The analytics enclave the owner trusts (the release-only build: no developm
 MRENCLAVE=$("$CCBOX" inspect --json "$APP/analytics_enc_release_only.signed" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["mrenclave"])')
 
-if "$CCBOX" keybroker --help >/dev/null 2>&1; then
+if "$CCBOX" --help | grep -q "^  keybroker "; then
     . "$PWD/scripts/demo-broker.sh"
 else
     step "3. keys (no key broker in this build: development keys)"
@@ -67,7 +67,7 @@ fi
 step "4. the data owner's data: $((SIZE / 1000000)) MB of group,value rows"
 python3 "$SRC/generate.py" "$work/data.csv" "$SIZE" --marker "$MARKER" &
 progress "$work/data.csv" "$SIZE" $!
-say "$(wc -l < "$work/data.csv") rows; one group is named $MARKER, a marker to look for later."
+say "$(($(wc -l < "$work/data.csv") - 1)) rows; one group is named $MARKER, a marker to look for later."
 
 step "5. the owner encrypts it (ccbox box encrypt: chunked AES-256-GCM, docs/box-format.md)"
 "$CCBOX" box encrypt --key "$work/data.key" --key-id sales "$work/data.csv" "$work/data.box" &
@@ -84,7 +84,7 @@ say "The host streams data.box into the enclave 1 MiB at a time; the enclave ver
 say "decrypts each chunk, aggregates the rows, and writes the result encrypted under the result key."
 # shellcheck disable=SC2086
 "$APP/analytics_host" "$ENCLAVE" --in "$work/data.box" --out "$work/result.box" --result-key-id results \
-    $KEYS --progress 2>&1 | sed 's/^/   /'
+    $KEYS --progress
 [ -f "$work/result.box" ] || { say "the job failed"; exit 1; }
 say "result.box holds the marker? $(grep -c "$MARKER" "$work/result.box" || true) times; its first bytes:"
 head -c 64 "$work/result.box" | xxd | sed 's/^/   /'
@@ -101,4 +101,4 @@ if [ -n "${REFUSAL:-}" ]; then
     eval "$REFUSAL"
 fi
 echo
-echo "Done. 'build/bin/ccbox platform stop' stops the default platform if the SDK tour started one."
+echo "Done. The demo's platform, broker and files go away now (scripts/demo-sdk.sh tours the SDK)."

@@ -122,7 +122,7 @@ TEST_P(KeyRelease, RefusesEveryJweAHostileHostCouldSubstitute) {
         {"alg dir", jwe_alg("dir"), "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
         {"alg none", jwe_alg("none"), "data", CCBOX_UNSUPPORTED, "alg is not ECDH-ES+A256KW"},
         {"enc", jwe_enc("A128GCM"), "data", CCBOX_UNSUPPORTED, "enc is not A256GCM"},
-        {"huge header", jwe_kid(std::string(3000, 'k')), nullptr, CCBOX_INVALID_PARAMETER, "larger than"},
+        {"huge header", jwe_kid(std::string(3000, 'k')), "data", CCBOX_INVALID_PARAMETER, "larger than"},
         {"epk off the curve", jwe_off_curve(), "data", CCBOX_INVALID_PARAMETER, "not on the curve"},
         {"kid of another key", jwe_kid("other/1"), "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
         {"kid prefix", jwe_kid("database/1"), "data", CCBOX_VERIFY_FAILED, "kid is not the key id"},
@@ -164,6 +164,13 @@ TEST_P(KeyRelease, AContextUnwrapsOnceAndFinishNeedsABegin) {
     Begun c = begin(1);
     EXPECT_NE(finish(1, make_jwe(c.point, result_key_, jwe_bad_tag()), "data").first, CCBOX_OK);
     EXPECT_EQ(finish(1, make_jwe(c.point, result_key_), "data").first, CCBOX_INVALID_PARAMETER);
+    // No key id: the enclave insists on checking the kid.
+    Begun d = begin(0);
+    char error2[256] = {};
+    const std::string jwe2 = make_jwe(d.point, data_key_);
+    EXPECT_EQ(ca_release_finish(enclave_->e, &status, 0, jwe2.data(), jwe2.size(), nullptr, error2), CCBOX_OK);
+    EXPECT_EQ(status, CCBOX_INVALID_PARAMETER);
+    EXPECT_NE(std::string(error2).find("no key id"), std::string::npos) << error2;
     // Bad slots.
     uint8_t nonce[32] = {}, point[65];
     uint8_t evidence[16];

@@ -175,6 +175,10 @@ int ca_release_finish(int slot, const char* jwe, size_t jwe_size, const char* ke
     if (slot != 0 && slot != 1)
         return CCBOX_INVALID_PARAMETER;
     KeySlot& s = g_slots[slot];
+    if (!key_id || !*key_id) {  // the kid check is not optional here
+        set_error(error, "no key id given for the release");
+        return CCBOX_INVALID_PARAMETER;
+    }
     if (!s.release) {
         set_error(error, "no key release in progress for this slot");
         return CCBOX_INVALID_PARAMETER;
