@@ -25,6 +25,11 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 say() { printf '   %s\n' "$*"; }
+# indent CMD...: runs CMD, shows its output indented; stops the demo if it fails.
+indent() {
+    if ! "$@" >"$work/out" 2>&1; then sed 's/^/   /' "$work/out"; echo "   failed: $*"; exit 1; fi
+    sed 's/^/   /' "$work/out"
+}
 # progress FILE TOTAL PID: a bar for a long step, from the size of the file it writes.
 progress() {
     while kill -0 "$3" 2>/dev/null; do
@@ -43,7 +48,7 @@ say "A private platform for this demo (state in $state) with a 47 MiB EPC, so th
 say "data is about four times what the enclave could hold at once."
 "$CCBOX" platform start --state-dir "$state" --epc 47MiB >/dev/null
 export CCBOX_STATE_DIR="$state"
-"$CCBOX" platform status --state-dir "$state" | sed 's/^/   /'
+indent "$CCBOX" platform status --state-dir "$state"
 
 step "2. the enclave and its identity"
 say "The analytics enclave the owner trusts (the release-only build: no development-key path):"
@@ -72,7 +77,7 @@ say "$(($(wc -l < "$work/data.csv") - 1)) rows; one group is named $MARKER, a ma
 step "5. the owner encrypts it (ccbox box encrypt: chunked AES-256-GCM, docs/box-format.md)"
 "$CCBOX" box encrypt --key "$work/data.key" --key-id sales "$work/data.csv" "$work/data.box" &
 progress "$work/data.box" "$SIZE" $!
-"$CCBOX" box inspect "$work/data.box" | sed 's/^/   /'
+indent "$CCBOX" box inspect "$work/data.box"
 
 step "6. what the host gets: ciphertext"
 say "The first 64 bytes of data.box (the header, then ciphertext):"
@@ -94,7 +99,7 @@ step "8. the owner decrypts the result and checks it"
 head -6 "$work/result.csv" | column -t -s, | sed 's/^/   /'
 say "... ($(($(wc -l < "$work/result.csv") - 1)) groups)"
 say "Recomputing every aggregate from the plaintext, independently (Python):"
-python3 "$SRC/check.py" "$work/data.csv" "$work/result.csv" | sed 's/^/   /'
+indent python3 "$SRC/check.py" "$work/data.csv" "$work/result.csv"
 
 if [ -n "${REFUSAL:-}" ]; then
     step "9. a modified enclave asks for the same key"
