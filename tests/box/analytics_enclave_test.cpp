@@ -124,6 +124,37 @@ TEST_P(AnalyticsEnclaveTest, RefusesAHostThatReturnsMoreBytesThanAsked) {
     EXPECT_EQ(host.writes, 0u);
 }
 
+TEST_P(AnalyticsEnclaveTest, AHostWhoseReadsOrWritesFailEndsTheJobWithAnError) {
+    TestHost host;
+    host.fail_reads = true;
+    JobResult r = job(seal(data_key_, text(sample_csv(100)), 1024), &host);
+    EXPECT_EQ(r.status, CCBOX_IO_ERROR);
+    EXPECT_NE(r.error.find("reading the input failed"), std::string::npos) << r.error;
+    TestHost writer;
+    writer.fail_writes = true;
+    r = job(seal(data_key_, text(sample_csv(100)), 1024), &writer);
+    EXPECT_EQ(r.status, CCBOX_IO_ERROR);
+    EXPECT_NE(r.error.find("writing the result failed"), std::string::npos) << r.error;
+    EXPECT_EQ(writer.writes, 1u) << "the enclave stops at the first refused write";
+}
+
+TEST_P(AnalyticsEnclaveTest, TheLargestChunkSizeWorksOrFailsCleanly) {
+    // A 16 MiB chunk needs a 16 MiB record buffer in the 24 MiB heap: either it fits and the
+    // job succeeds, or the enclave says it is out of memory; it never crashes.
+    const std::string csv = sample_csv(50);
+    TestHost host;
+    JobResult r = job(seal(data_key_, text(csv), ccbox::box::kMaxChunkSize), &host);
+    if (r.status == CCBOX_OK) {
+        Opened result = open(result_key_, host.output);
+        EXPECT_EQ(std::string(result.plain.begin(), result.plain.end()), expected_result(csv));
+    } else {
+        EXPECT_NE(r.error.find("out of memory"), std::string::npos) << r.error;
+    }
+    // And the enclave still works afterwards.
+    TestHost again;
+    EXPECT_EQ(job(seal(data_key_, text(csv), 1024), &again).status, CCBOX_OK);
+}
+
 TEST_P(AnalyticsEnclaveTest, ReadsOfAnySizeGiveTheSameResult) {
     const std::string csv = sample_csv(400);
     TestHost host;

@@ -40,6 +40,8 @@ extern "C" int ca_read(uint8_t* buffer, size_t capacity, size_t* size) {
     if (!g_host)
         return -1;
     ++g_host->reads;
+    if (g_host->fail_reads)
+        return -1;
     if (g_host->on_read)
         g_host->on_read();
     size_t n = std::min({capacity, g_host->piece, g_host->input.size() - g_host->at});
@@ -54,6 +56,8 @@ extern "C" int ca_write(const uint8_t* data, size_t size, int) {
     if (!g_host)
         return -1;
     ++g_host->writes;
+    if (g_host->fail_writes)
+        return -1;
     if (g_host->on_write)
         g_host->on_write();
     g_host->output.insert(g_host->output.end(), data, data + size);

@@ -17,6 +17,7 @@ struct TestHost {
     size_t at = 0;
     size_t piece = 1 << 20;       // serve at most this many bytes per read
     bool claim_one_more = false;  // answer a read with capacity + 1
+    bool fail_reads = false, fail_writes = false;
     Bytes output;                 // everything the enclave wrote
     size_t reads = 0, writes = 0;
     std::function<void()> on_read, on_write;
