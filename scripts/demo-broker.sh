@@ -2,19 +2,20 @@
 # loopback holding the owner's keys under a policy that names the analytics enclave, and (step 9)
 # a refused release for a modified enclave. Sets ENCLAVE, KEYS and REFUSAL for demo.sh.
 
-step "3. a development PKI and the platform's PCK certificate"
-say "Quotes are signed under a PCK certificate; here a development PKI issues it (a real"
-say "deployment uses Intel's or its own provisioning PKI). Collateral comes from the same PKI."
-"$CCBOX" pki init --out "$work/pki" --development >/dev/null
-indent "$CCBOX" platform provision --pki "$work/pki" --state-dir "$state"
-ls "$work/pki" | sed 's/^/   pki: /'
+step "3. a development PKI"
+say "Quotes are signed under a PCK certificate. The platform certifies itself on first use under"
+say "the development PKI in its state directory (a real deployment uses Intel's PKI or its own);"
+say "the broker issues the collateral that verifies quotes from the same PKI."
+pki="$state/development-pki"
+"$CCBOX" pki init --out "$pki" --development >/dev/null
+ls "$pki" | sed 's/^/   pki: /'
 
 step "3b. the key broker on loopback"
 kb="$work/broker"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="https://127.0.0.1:$port"
 indent "$CCBOX" keybroker init --state-dir "$kb"
-"$CCBOX" keybroker serve --state-dir "$kb" --listen "127.0.0.1:$port" --pki "$work/pki" >"$work/broker.log" 2>&1 &
+"$CCBOX" keybroker serve --state-dir "$kb" --listen "127.0.0.1:$port" --pki "$pki" >"$work/broker.log" 2>&1 &
 broker_pid=$!
 admin() { "$CCBOX" keybroker "$@" --state-dir "$kb" --url "$url"; }
 admin_ok() { admin "$@" >/dev/null 2>&1; }
