@@ -32,8 +32,8 @@ sed 's/^/     /' "$work/policy.json"
 indent admin policy set sales "$work/policy.json"
 indent admin policy set results "$work/policy.json"
 say "The owner (the broker's admin) exports the data key to encrypt, and the result key to read:"
-admin key export sales --out "$work/data.key"
-admin key export results --out "$work/result.key"
+indent admin key export sales --out "$work/data.key"
+indent admin key export results --out "$work/result.key"
 
 ENCLAVE=$APP/analytics_enc_release_only.signed
 KEYS="--broker $url --ca $kb/tls/cert.pem --data-key-id sales"
