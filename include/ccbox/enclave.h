@@ -108,6 +108,8 @@ ccbox_result_t ccbox_seal(ccbox_seal_policy_t policy, const uint8_t* plaintext, 
  * fails with an error and no plaintext. Free the plaintext with ccbox_free(). */
 ccbox_result_t ccbox_unseal(const uint8_t* blob, size_t blob_size, const uint8_t* aad, size_t aad_size,
                             uint8_t** plaintext, size_t* plaintext_size);
+/* Blobs and plaintexts from ccbox_seal()/ccbox_unseal() are enclave heap memory (malloc), so
+ * free() releases them too; ccbox_free() wipes them before freeing. NULL is a no-op. */
 void ccbox_free(void* pointer);
 
 #ifdef __cplusplus

@@ -258,7 +258,8 @@ public:
         memory_ = static_cast<uint8_t*>(backend_.allocate_shared(in_room + output_size));
         if (!memory_)
             return CCBOX_OUT_OF_MEMORY;
-        std::memcpy(memory_, input, input_size);
+        if (input_size)
+            std::memcpy(memory_, input, input_size);
         in_ = memory_;
         out_ = memory_ + in_room;
         return CCBOX_OK;
@@ -266,7 +267,7 @@ public:
     const void* input() const { return in_; }
     void* output() const { return out_; }
     void copy_back(void* output, size_t written) const {
-        if (memory_)
+        if (memory_ && written)
             std::memcpy(output, out_, written);
     }
 

@@ -164,3 +164,36 @@ int id_seal_roundtrips(size_t size, int iterations)
     free(data);
     return r;
 }
+
+/* The documented contract (docs/sealing.md): what ccbox_seal and ccbox_unseal return is enclave
+ * heap memory, so free() releases it as well as ccbox_free(). The heap aborts the enclave on a
+ * pointer it did not hand out, so a blob from any other allocator fails here. */
+int id_seal_free_contract(int use_free)
+{
+    static const uint8_t secret[] = "sealed, then freed";
+    for (size_t size = 1; size <= sizeof secret; size += 3) {
+        uint8_t *blob = NULL, *plain = NULL;
+        size_t blob_size = 0, plain_size = 0;
+        ccbox_result_t r = ccbox_seal(CCBOX_SEAL_POLICY_UNIQUE, secret, size, NULL, 0, &blob, &blob_size);
+        if (r == CCBOX_OK)
+            r = ccbox_unseal(blob, blob_size, NULL, 0, &plain, &plain_size);
+        if (r == CCBOX_OK && (plain_size != size || memcmp(plain, secret, size) != 0))
+            r = CCBOX_UNEXPECTED;
+        if (use_free) {
+            free(blob);
+            free(plain);
+        } else {
+            ccbox_free(blob);
+            ccbox_free(plain);
+        }
+        if (r != CCBOX_OK)
+            return r;
+    }
+    /* the heap is still whole: its chunks are checked again on these calls */
+    void* probe = malloc(1 << 16);
+    if (!probe)
+        return CCBOX_OUT_OF_MEMORY;
+    free(probe);
+    ccbox_free(NULL);
+    return CCBOX_OK;
+}

@@ -187,6 +187,16 @@ TEST_P(Sealing, SealKeysReproduceFromTheirKeyInfo) {
     EXPECT_EQ(r, CCBOX_INVALID_KEYNAME);
 }
 
+TEST_P(Sealing, BlobsAndPlaintextsAreHeapMemory) {
+    Enclave a(backend(), image("identity_enclave.signed"));
+    ASSERT_EQ(a.created, CCBOX_OK);
+    for (int use_free : {1, 0}) {
+        int r = -1;
+        ASSERT_EQ(id_seal_free_contract(a, &r, use_free), CCBOX_OK) << "use_free " << use_free;
+        EXPECT_EQ(r, CCBOX_OK) << "use_free " << use_free;
+    }
+}
+
 TEST_P(Sealing, LocalAttestation) {
     Enclave a(backend(), image("identity_enclave.signed"));
     Enclave b(backend(), image("identity_enclave_b.signed"));

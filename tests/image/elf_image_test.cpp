@@ -145,7 +145,8 @@ TEST(ElfImage, DynamicDependenciesAndForeignRelocationsAreRefused) {
                 e.d_un.d_ptr = 0x1400;
         entries.push_back({DT_NULL, {0}});
         std::memcpy(b.data() + dyn_off, entries.data(), entries.size() * sizeof(Elf64_Dyn));
-        std::memcpy(b.data() + rela_off, relas.data(), relas.size() * sizeof(Elf64_Rela));
+        if (!relas.empty())
+            std::memcpy(b.data() + rela_off, relas.data(), relas.size() * sizeof(Elf64_Rela));
         // Turn the (unused) phdr slot after the two segments into PT_DYNAMIC.
         Elf64_Phdr dyn{PT_DYNAMIC, PF_R | PF_W, dyn_off, 0x1100, 0x1100, entries.size() * sizeof(Elf64_Dyn),
                        entries.size() * sizeof(Elf64_Dyn), 8};

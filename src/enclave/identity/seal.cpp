@@ -21,6 +21,7 @@
 #include <mbedtls/hkdf.h>
 #include <mbedtls/md.h>
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,4 +185,11 @@ extern "C" ccbox_result_t ccbox_unseal(const uint8_t* blob, size_t blob_size, co
     return CCBOX_OK;
 }
 
-extern "C" void ccbox_free(void* pointer) { free(pointer); }
+// Blobs and plaintexts are ordinary enclave heap memory (a documented guarantee: free() frees
+// them too); ccbox_free() also wipes them first, so that no plaintext stays in the free heap.
+extern "C" void ccbox_free(void* pointer) {
+    if (!pointer)
+        return;
+    explicit_bzero(pointer, malloc_usable_size(pointer));
+    free(pointer);
+}

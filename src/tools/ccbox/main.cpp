@@ -6,6 +6,7 @@
 #include "tools/ccbox/box_commands.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
+#include "tools/ccbox/keybroker_commands.hpp"
 #include "tools/ccbox/platform_commands.hpp"
 #include "tools/ccbox/platform_install.hpp"
 #include "tools/ccbox/signing.hpp"
@@ -279,6 +280,7 @@ int main_impl(int argc, char** argv) {
     uninstall_cmd->add_flag("--purge", install.purge, "remove the state directory and its secrets too");
     auto attestation_cmds = register_attestation_commands(app, *platform_cmd);
     auto box_cmds = register_box_commands(app);
+    auto keybroker_cmds = register_keybroker_commands(app);
 
     try {
         app.parse(argc, argv);
@@ -315,6 +317,8 @@ int main_impl(int argc, char** argv) {
     if (int rc = attestation_cmds->run(); rc >= 0)
         return rc;
     if (int rc = box_cmds->run(); rc >= 0)
+        return rc;
+    if (int rc = keybroker_cmds->run(); rc >= 0)
         return rc;
     return 2;
 }

@@ -38,7 +38,12 @@ public:
         }
         if (host_) {
             w_.line("/* every byte of the answer is defined: it goes back into the enclave */");
-            w_.line("memset(_ccb_out, 0, _ccb_out_size);");
+            if (f_.output_header_size != "(size_t)(0)") {
+                w_.line("memset(_ccb_out, 0, _ccb_out_size);");
+            } else {  // no answer header: the buffer may be absent (NULL, 0 bytes)
+                w_.line("if (_ccb_out_size)");
+                w_.line("    memset(_ccb_out, 0, _ccb_out_size);");
+            }
         }
         values();
         for (size_t i = 0; i < f_.params.size(); ++i)

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <string>
 
 namespace edl_test {
@@ -18,6 +19,7 @@ ccbox_result_t g_reentry_public_result = CCBOX_FAILURE;
 namespace {
 
 ccbox_enclave_t* g_enclave = nullptr;
+std::mutex g_enclave_mutex;  // tests call enclave() from several threads at once
 
 // The isolated run uses a private platform (its own state directory, this build's ccboxd),
 // never the machine's default one, and that platform leaves by itself once unused.
@@ -80,6 +82,7 @@ const ccbox_enclave_setting_t* creation_settings() { return isolated_backend() ?
 uint32_t creation_setting_count() { return isolated_backend() ? 1 : 0; }
 
 ccbox_enclave_t* enclave() {
+    std::lock_guard<std::mutex> lock(g_enclave_mutex);
     if (!g_enclave) {
         ccbox_result_t r = ccbox_create_edl_test_enclave(enclave_path(), creation_flags(), creation_settings(),
                                                          creation_setting_count(), &g_enclave);
