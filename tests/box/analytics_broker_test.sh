@@ -42,7 +42,8 @@ done
 admin key export sales --out "$work/data.key" >/dev/null
 admin key export results --out "$work/result.key" >/dev/null
 
-python3 "$src/generate.py" "$work/data.csv" 1000000 --groups 9
+marker=ZZBROKERMARKERZZ
+python3 "$src/generate.py" "$work/data.csv" 1000000 --groups 9 --marker "$marker"
 "$ccbox" box encrypt --key "$work/data.key" --key-id sales --chunk-size 65536 "$work/data.csv" "$work/data.box"
 release() {
     "$app/analytics_host" "$1" --in "$work/data.box" --out "$2" --result-key-id results \
@@ -55,6 +56,10 @@ for backend in sim isolated; do
     grep -q "key 'sales' version 1 released" "$work/err" || { cat "$work/err"; exit 1; }
     "$ccbox" box decrypt --key "$work/result.key" "$work/result.$backend.box" "$work/result.$backend.csv"
     python3 "$src/check.py" "$work/data.csv" "$work/result.$backend.csv"
+    grep -q "$marker" "$work/result.$backend.csv" || { echo "the marker is not in the result"; exit 1; }
+    for f in "$work/data.box" "$work/result.$backend.box" "$work/err"; do
+        if grep -q "$marker" "$f"; then echo "$f (handled by the host) holds the plaintext marker"; exit 1; fi
+    done
     if release "$app/analytics_enc.signed" "$work/stolen.box" 2>"$work/err"; then
         echo "$backend: the development build (another MRENCLAVE) was given the key"; exit 1
     fi

@@ -1,6 +1,6 @@
 #!/bin/sh
-# confidential-analytics, end to end on small data (issue 13 acceptance 1, development keys
-# until the key broker is in this tree): the owner encrypts a generated CSV, the enclave
+# confidential-analytics, end to end on small data with development keys (the same flow through
+# the key broker: tests/box/analytics_broker_test.sh): the owner encrypts a generated CSV, the enclave
 # aggregates it, the owner decrypts the result and check.py compares it with aggregates it
 # computes itself from the plaintext. Then a bad chunk and a malformed row: the job fails with
 # a clear error and leaves no result file (nor a temporary one) behind.
