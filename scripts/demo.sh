@@ -44,8 +44,8 @@ progress() {
 }
 
 step "1. the platform (ccboxd), started for this job"
-say "A private platform for this demo (state in $state) with a 47 MiB EPC, so that the"
-say "data is about four times what the enclave could hold at once."
+say "The host library starts a platform on demand; this demo starts its own (state in"
+say "$state) with a 47 MiB EPC, so that the data is four times what the EPC could hold."
 "$CCBOX" platform start --state-dir "$state" --epc 47MiB >/dev/null
 export CCBOX_STATE_DIR="$state"
 indent "$CCBOX" platform status --state-dir "$state"
