@@ -30,6 +30,8 @@ indent() {
     if ! "$@" >"$work/out" 2>&1; then sed 's/^/   /' "$work/out"; echo "   failed: $*"; exit 1; fi
     sed 's/^/   /' "$work/out"
 }
+# The first 64 bytes of FILE, in hex and as text (od: coreutils, on every machine).
+hexdump64() { od -A x -t x1z -N 64 "$1" | sed 's/^/   /'; }
 # progress FILE TOTAL PID: a bar for a long step, from the size of the file it writes.
 progress() {
     while kill -0 "$3" 2>/dev/null; do
@@ -81,7 +83,7 @@ indent "$CCBOX" box inspect "$work/data.box"
 
 step "6. what the host gets: ciphertext"
 say "The first 64 bytes of data.box (the header, then ciphertext):"
-head -c 64 "$work/data.box" | xxd | sed 's/^/   /'
+hexdump64 "$work/data.box"
 say "grep for the marker: plaintext $(grep -c "$MARKER" "$work/data.csv") lines, data.box $(grep -c "$MARKER" "$work/data.box" || true)"
 
 step "7. the enclave processes it"
@@ -92,11 +94,15 @@ say "decrypts each chunk, aggregates the rows, and writes the result encrypted u
     $KEYS --progress
 [ -f "$work/result.box" ] || { say "the job failed"; exit 1; }
 say "result.box holds the marker? $(grep -c "$MARKER" "$work/result.box" || true) times; its first bytes:"
-head -c 64 "$work/result.box" | xxd | sed 's/^/   /'
+hexdump64 "$work/result.box"
 
 step "8. the owner decrypts the result and checks it"
 "$CCBOX" box decrypt --key "$work/result.key" "$work/result.box" "$work/result.csv"
-head -6 "$work/result.csv" | column -t -s, | sed 's/^/   /'
+head -6 "$work/result.csv" | python3 -c '
+import sys
+rows = [l.rstrip("\n").split(",") for l in sys.stdin]
+w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+for r in rows: print("   " + "  ".join(c.rjust(w[i]) if i else c.ljust(w[i]) for i, c in enumerate(r)))'
 say "... ($(($(wc -l < "$work/result.csv") - 1)) groups)"
 say "Recomputing every aggregate from the plaintext, independently (Python):"
 indent python3 "$SRC/check.py" "$work/data.csv" "$work/result.csv"
