@@ -86,6 +86,10 @@ TEST_P(AnalyticsEnclaveTest, RefusesEveryAttackOnTheInputEnvelope) {
         for (uint8_t b : slice(good, r[i], r[i + 1]))
             reordered.push_back(b);
     reordered.insert(reordered.end(), good.begin() + long(r[3]), good.end());
+    Bytes duplicated = slice(good, 0, r[2]);  // chunk 1 served twice
+    for (uint8_t b : slice(good, r[1], r[2]))
+        duplicated.push_back(b);
+    duplicated.insert(duplicated.end(), good.begin() + long(r[2]), good.end());
     const Bytes truncated = slice(good, 0, r.back());
     Bytes extended = good;
     extended.insert(extended.end(), good.begin() + long(r.back()), good.end());
@@ -105,6 +109,7 @@ TEST_P(AnalyticsEnclaveTest, RefusesEveryAttackOnTheInputEnvelope) {
     const std::string auth = "does not authenticate";
     expect_refused(tampered, CCBOX_VERIFY_FAILED, auth);
     expect_refused(reordered, CCBOX_VERIFY_FAILED, auth);
+    expect_refused(duplicated, CCBOX_VERIFY_FAILED, auth);
     expect_refused(truncated, CCBOX_INVALID_PARAMETER, "truncated");
     expect_refused(slice(good, 0, r[2] + 7), CCBOX_INVALID_PARAMETER, "truncated");
     expect_refused(extended, CCBOX_INVALID_PARAMETER, "extended");
