@@ -4,6 +4,7 @@
 #include "support/hex.hpp"
 #include "tools/ccbox/attestation_commands.hpp"
 #include "tools/ccbox/tls_commands.hpp"
+#include "tools/ccbox/box_commands.hpp"
 #include "tools/ccbox/cli_numbers.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/keybroker_commands.hpp"
@@ -279,6 +280,7 @@ int main_impl(int argc, char** argv) {
     add_install_location(uninstall_cmd);
     uninstall_cmd->add_flag("--purge", install.purge, "remove the state directory and its secrets too");
     auto attestation_cmds = register_attestation_commands(app, *platform_cmd);
+    auto box_cmds = register_box_commands(app);
     auto keybroker_cmds = register_keybroker_commands(app);
     auto tls_cmds = register_tls_commands(app);
 
@@ -315,6 +317,8 @@ int main_impl(int argc, char** argv) {
     if (*uninstall_cmd)
         return run(platform_uninstall(install));
     if (int rc = attestation_cmds->run(); rc >= 0)
+        return rc;
+    if (int rc = box_cmds->run(); rc >= 0)
         return rc;
     if (int rc = keybroker_cmds->run(); rc >= 0)
         return rc;
