@@ -145,7 +145,7 @@ TEST(StoreSql, KeyIdsAreBoundNeverSpliced) {
 }
 
 TEST(StoreSql, KeyIdValidation) {
-    for (const std::string ok : {std::string("k"), std::string("data-key"), std::string("a.b_c-1"), std::string(64, 'a')})
+    for (const std::string& ok : {std::string("k"), std::string("data-key"), std::string("a.b_c-1"), std::string(64, 'a')})
         EXPECT_TRUE(valid_key_id(ok)) << ok;
     for (std::string bad : {std::string(""), std::string(65, 'a'), std::string(".."), std::string("../etc"),
                             std::string("a/b"), std::string("-x"), std::string("a b"), std::string("a\0b", 3),

@@ -187,7 +187,7 @@ TEST_F(Hostile, KeyIdsCarryingSqlOrPathsAreRefused) {
 
 TEST_F(Hostile, AdminCallsNeedTheToken) {
     const std::string& token = broker_->token;
-    for (const std::string auth : std::vector<std::string>{std::string(), "Bearer wrong", "Bearer " + token.substr(0, token.size() - 1),
+    for (const std::string& auth : std::vector<std::string>{std::string(), "Bearer wrong", "Bearer " + token.substr(0, token.size() - 1),
                                    "Bearer " + token + "0", "bearer " + token, "Basic " + token, token,
                                    "Bearer  " + token}) {
         EXPECT_EQ(client_->get("/v1/admin/keys", auth).status, 401) << auth;
@@ -269,8 +269,9 @@ int half_open(int port, const std::string& bytes) {
     a.sin_port = htons(static_cast<uint16_t>(port));
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    if (!bytes.empty())
+    if (!bytes.empty()) {
         EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), ssize_t(bytes.size()));
+    }
     return fd;
 }
 
