@@ -185,7 +185,8 @@ Result<void> parse_node(const nlohmann::json& j, const std::string& path, int de
         return bad(path, std::string("expected a clause (an object), got ") + j.type_name());
     if (j.contains("claim"))
         return parse_leaf(j, path, node, norm);
-    for (auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+        const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
         const bool known = key == "allOf" || key == "anyOf" || key == "not" || key == "claim" ||
                            std::any_of(kOps.begin(), kOps.end(), [&](const auto& p) { return p.first == key; });
         if (!known)
