@@ -2,6 +2,8 @@
 // correctly; the resident total never exceeds the EPC; everything is freed when an enclave goes.
 #include "paging_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <thread>
 
@@ -108,7 +110,7 @@ TEST(Paging, TwoEnclavesTogetherOnADC2sV2NeverExceedItsEpc) {
 
 // Acceptance 4: a host that is killed leaves nothing resident, evicted or in VA slots.
 TEST(Paging, AKilledHostFreesEverything) {
-    PagingPlatform platform({"--epc", "4MiB"});
+    PagingPlatform platform({"--epc", "8MiB"});
     ASSERT_TRUE(platform.ready()) << platform.log();
     int ready[2];
     ASSERT_EQ(::pipe(ready), 0);
