@@ -141,6 +141,13 @@ struct Backing {
     }
     uint8_t* data(uint64_t page) const { return memory + layout.data_offset + page * kPage; }
     uint8_t* pcmd(uint64_t page) const { return memory + layout.pcmd_offset + page * 128; }
+    uint8_t* va_data(uint64_t i) const { return memory + layout.va_data_offset + i * kPage; }
+    uint8_t* va_pcmd(uint64_t i) const { return memory + layout.va_pcmd_offset + i * 128; }
+    bool va_evicted(uint64_t i) const {
+        uint64_t enclave_id;
+        std::memcpy(&enclave_id, va_pcmd(i) + 64, 8);
+        return enclave_id != 0;
+    }
     bool evicted(uint64_t page) const {
         uint64_t enclave_id;
         std::memcpy(&enclave_id, pcmd(page) + 64, 8);

@@ -50,7 +50,6 @@ struct Pager::Space {
     uint64_t id = 0;
     uint64_t size = 0, pages = 0, base = 0;
     int uffd = -1, memory_fd = -1, backing_fd = -1;
-    uint8_t* memory = nullptr;   // the platform's view of the enclave memory (read to evict)
     uint8_t* backing = nullptr;  // untrusted: ciphertext and PCMDs
     BackingLayout layout;
     std::vector<uint16_t> flags;
@@ -129,8 +128,6 @@ Result<int> Pager::create_space(uint64_t id, uint64_t size, std::vector<uint16_t
 
     auto fail = [&](const std::string& what) {
         Error e = system_error(what);
-        if (s->memory)
-            ::munmap(s->memory, s->size);
         if (s->backing)
             ::munmap(s->backing, s->layout.size);
         for (int fd : {s->memory_fd, s->backing_fd})
@@ -150,11 +147,6 @@ Result<int> Pager::create_space(uint64_t id, uint64_t size, std::vector<uint16_t
         ::fcntl(s->memory_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
         ::fcntl(s->backing_fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0)
         return fail("sizing the enclave memory");
-    void* m = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, s->memory_fd, 0);
-    if (m == MAP_FAILED)
-        return fail("mapping the enclave memory");
-    s->memory = static_cast<uint8_t*>(m);
-    ::madvise(m, size, MADV_DONTDUMP);
     void* b = ::mmap(nullptr, s->layout.size, PROT_READ | PROT_WRITE, MAP_SHARED, s->backing_fd, 0);
     if (b == MAP_FAILED)
         return fail("mapping the backing memory");
@@ -184,7 +176,6 @@ void Pager::remove(uint64_t id) {
     Space& s = *it->second;
     if (s.uffd >= 0)
         ::close(s.uffd);
-    ::munmap(s.memory, s.size);
     ::munmap(s.backing, s.layout.size);
     ::close(s.memory_fd);
     ::close(s.backing_fd);
@@ -349,7 +340,11 @@ Result<bool> Pager::reclaim_one() {
         VaPage& v = s->va[level][e.index];
         if (v.state != kResident || v.generation != e.generation || level == s->top())
             continue;
-        if (v.pins > 0 || v.referenced || s->va[level + 1][e.index / kSlots].state != kResident) {
+        uint64_t missing = 0;  // its parent and theirs that must come in first (from the reserve)
+        for (uint32_t l = level + 1, i = e.index / kSlots; l <= s->top() && s->va[l][i].state != kResident;
+             ++l, i /= kSlots)
+            ++missing;
+        if (v.pins > 0 || v.referenced || resident_ + missing > capacity_) {
             v.referenced = 0;
             clock_.push_back(e);
             continue;
@@ -428,7 +423,14 @@ Result<void> Pager::evict_page(Space& s, uint32_t page) {
     const uint64_t version = next_version_++;
     Pcmd pcmd;
     const PageBinding binding{s.id, address, s.flags[page]};
-    if (!crypto_.seal(binding, version, s.memory + uint64_t(page) * kPageSize, s.data(page), &pcmd))
+    // pread, not the platform's mapping: a page the platform never maps costs no TLB shootdown
+    // in the platform when it is punched out.
+    uint8_t* plaintext = scratch_ + kPageSize;
+    if (::pread(s.memory_fd, plaintext, kPageSize, static_cast<off_t>(page * kPageSize)) != static_cast<ssize_t>(kPageSize))
+        return system_error("reading a page to evict");
+    const bool sealed = crypto_.seal(binding, version, plaintext, s.data(page), &pcmd);
+    std::memset(plaintext, 0, kPageSize);
+    if (!sealed)
         return Error(CCBOX_CRYPTO_ERROR, "AES-GCM failed while evicting a page");
     std::memcpy(s.pcmd(page), &pcmd, sizeof pcmd);
     if (::fallocate(s.memory_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(page * kPageSize),
@@ -450,7 +452,11 @@ Result<void> Pager::evict_page(Space& s, uint32_t page) {
 
 Result<void> Pager::evict_va(Space& s, uint32_t level, uint32_t index) {
     VaPage& v = s.va[level][index];
-    VaPage& parent = s.va[level + 1][index / kSlots];
+    ++v.pins;
+    auto resident_parent = va_resident(s, level + 1, index / kSlots);
+    --v.pins;
+    CCBOX_TRY(resident_parent);
+    VaPage& parent = **resident_parent;
     const uint64_t version = next_version_++;
     Pcmd pcmd;
     const PageBinding binding{s.id, va_address(level, index), va_flags()};
