@@ -14,7 +14,7 @@ namespace {
 
 // In the EPC a touch costs nanoseconds: many, so that the ECALL does not dominate. Past it, four
 // passes over the set.
-uint64_t touches_for(double factor, uint64_t pages) { return factor <= 0.5 ? 4000000 : 4 * pages; }
+uint64_t touches_for(double factor, uint64_t pages) { return factor <= 0.5 ? 400000 : 4 * pages; }
 
 struct Point {
     double factor;
