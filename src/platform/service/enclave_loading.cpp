@@ -278,6 +278,10 @@ void Server::handle_pending_message(PendingLoad& load, protocol::Message& m) {
     if (m.type == protocol::Type::kError)
         return fail_load(id, protocol::error_from(m));
     if (load.stage == PendingLoad::Stage::kLoading && m.type == protocol::Type::kLoaded) {
+        // Every page of the enclave goes through the pager: a process that loaded without
+        // handing over its faults has pages the EPC does not account.
+        if (pager_->uffd_of(id) < 0)
+            return fail_load(id, Error(CCBOX_PROTOCOL_ERROR, "the enclave process loaded without paging"));
         protocol::Reader r(m.payload);
         if (!r.get(&load.loaded) || !r.at_end())
             return fail_load(id, Error(CCBOX_PROTOCOL_ERROR, "the enclave process sent a malformed report"));
