@@ -118,6 +118,15 @@ Result<std::unique_ptr<LoadedEnclave>> load_enclave(const EnclaveImage& image, c
         ::munmap(reinterpret_cast<void*>(base + size), start + 2 * size - (base + size));
     enclave->base_ = enclave->reservation_ = base;
     enclave->reservation_size_ = size;
+    if (options.epc_memfd >= 0) {
+        // The platform's memory for this enclave replaces the reservation (it stays unmapped
+        // outside the pages the layout adds, as below).
+        void* mapped = ::mmap(reinterpret_cast<void*>(base), size, PROT_NONE, MAP_SHARED | MAP_FIXED, options.epc_memfd, 0);
+        if (mapped != reinterpret_cast<void*>(base))
+            return load_error(image, CCBOX_OUT_OF_MEMORY, std::string("cannot map the enclave's EPC: ") + std::strerror(errno));
+    }
+    if (options.on_mapped)
+        CCBOX_TRY(options.on_mapped(base, size));
 
     // EADD/EEXTEND: copy and measure each page as the SDM orders it.
     MeasurementBuilder measurement;

@@ -10,6 +10,7 @@
 #include "support/sha256.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -17,6 +18,10 @@ namespace ccbox {
 
 struct LoadOptions {
     bool debug = false;  // launch in debug mode (SECS.ATTRIBUTES.DEBUG)
+    // The isolated backend's paged EPC (docs/paging.md): ELRANGE is this memfd, mapped shared,
+    // and `on_mapped(base, size)` runs once it is mapped, before any enclave page is written.
+    int epc_memfd = -1;
+    std::function<Result<void>(uintptr_t base, uint64_t size)> on_mapped;
 };
 
 // Identity the platform committed to at EINIT.

@@ -460,7 +460,7 @@ TEST(HostileHost, AHostThatLeavesMidLoadLeavesNothingBehind) {
 // a 28 MiB platform. The platform books each one from the end of its intake on, so exactly three
 // are made and one refused, in whatever order they finish; status never shows more than the capacity; the host's departure frees it all.
 TEST(HostileHost, CreatesThatRaceForTheEpcNeverOverbookIt) {
-    ChildPlatform platform({"--sku", "DC1s_v2"});
+    ChildPlatform platform({"--sku", "DC1s_v2", "--commit-limit", "28MiB"});  // docs/paging.md
     ASSERT_TRUE(platform.ready()) << platform.log();
     const std::string path = image("runtime_enclave.8mib.signed");
     const Inspected eight = inspect(path);

@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
 
     CLI::App app{"ccboxd: the ccbox platform service"};
     std::string state_dir, socket, sku_name, epc, socket_mode = "0600", platform_user = "ccbox";
-    bool daemon = false, development = false;
+    std::string commit_limit;
+    bool daemon = false, development = false, paging_test_hook = false;
     app.add_option("--state-dir", state_dir, "state directory (secrets, SKU, socket)");
     app.add_option("--socket", socket, "Unix socket path (default: STATE_DIR/platform.sock)");
     auto* sku_option = app.add_option("--sku", sku_name, "SKU profile, e.g. DC1s_v2, DC4s_v3");
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
                    "0600 (default: only this user may connect) or 0660 (this group too, for a system service)");
     app.add_option("--platform-user", platform_user,
                    "the system account dedicated to the platform (default ccbox): running as it is production");
+    app.add_option("--commit-limit", commit_limit,
+                   "hard limit on committed enclave memory, e.g. 1GiB (default: 8 times the EPC); past it, "
+                   "creation fails with CCBOX_OUT_OF_EPC");
+    app.add_flag("--paging-test-hook", paging_test_hook,
+                 "give hosts their enclaves' encrypted backing memory, for tests (development platforms only)");
     app.add_flag("--development", development, "run as a development platform even as root or the platform user");
     try {
         app.parse(argc, argv);
@@ -106,6 +112,22 @@ int main(int argc, char** argv) {
             return fail(saved.error());
     }
 
+    uint64_t commit_limit_bytes = 0;
+    if (!commit_limit.empty()) {
+        auto limit = ccbox::sku_with_epc(commit_limit);  // the same size syntax
+        if (!limit.ok()) {
+            std::fprintf(stderr, "ccboxd: --commit-limit: '%s' is not a size between 1 MiB and 1 TiB\n",
+                         commit_limit.c_str());
+            return 2;
+        }
+        commit_limit_bytes = limit->epc_bytes;
+    }
+    if (paging_test_hook && mode != ccbox::PlatformMode::kDevelopment) {
+        std::fprintf(stderr, "ccboxd: --paging-test-hook is honoured only by a development platform (it hands "
+                             "out enclaves' evicted pages)\n");
+        return 2;
+    }
+
     int ready_pipe[2] = {-1, -1};
     if (daemon) {
         if (::pipe2(ready_pipe, O_CLOEXEC) != 0)
@@ -137,6 +159,8 @@ int main(int argc, char** argv) {
     options.sku = sku;
     options.socket_mode = socket_mode == "0660" ? 0660 : 0600;
     options.mode = mode;
+    options.commit_limit_bytes = commit_limit_bytes;
+    options.paging_test_hook = paging_test_hook;
     // Platforms started for tests ask to go away by themselves once unused.
     if (const char* idle = std::getenv("CCBOX_PLATFORM_IDLE_EXIT"))
         options.idle_exit_seconds = std::atoi(idle);

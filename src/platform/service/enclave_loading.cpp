@@ -176,16 +176,19 @@ void Server::intake_finished(uint64_t id) {
     if (!taken.ok())
         return fail_load(id, taken.error());
     load.intake = std::move(taken).value();
-    const uint64_t need = load.intake->epc_pages, capacity = epc_capacity_pages(), used = epc_used_pages();
-    const uint64_t free_pages = used <= capacity ? capacity - used : 0;
+    // Paging lets enclaves together exceed the EPC; what they may commit is bounded
+    // (docs/paging.md).
+    const uint64_t need = load.intake->epc_pages, limit = commit_limit_pages(), used = epc_used_pages();
+    const uint64_t free_pages = used <= limit ? limit - used : 0;
     if (need > free_pages)
         return fail_load(id, Error(CCBOX_OUT_OF_EPC,
                                    std::string(load.request.image_name) + ": the enclave needs " +
                                        std::to_string(need) + " EPC pages (" + std::to_string(need * kPage >> 20) +
                                        " MiB) but only " + std::to_string(free_pages) + " of " +
-                                       std::to_string(capacity) + " pages are free on this " + options_.sku.name +
-                                       " platform (" + std::to_string(options_.sku.epc_bytes >> 20) +
-                                       " MiB of EPC)"));
+                                       std::to_string(limit) + " pages are free under the commit limit of this " +
+                                       options_.sku.name + " platform (" +
+                                       std::to_string(options_.sku.epc_bytes >> 20) + " MiB of EPC, at most " +
+                                       std::to_string(limit * kPage >> 20) + " MiB committed)"));
     load.reserved_pages = need;
     epc_reserved_pages_ += need;
     if (auto spawned = spawn_enclave_process(load); !spawned.ok())
@@ -227,10 +230,14 @@ Result<void> Server::spawn_enclave_process(PendingLoad& load) {
     load.pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
     if (load.pidfd < 0)
         return Error(CCBOX_PLATFORM_ERROR, std::string("pidfd_open: ") + std::strerror(errno));
-    int fds[2] = {load.intake->memfd, load.arena_fd};
-    CCBOX_TRY(protocol::send_message(load.control, protocol::Type::kLoad,
-                                     std::span(reinterpret_cast<const uint8_t*>(&load.request), sizeof load.request),
-                                     fds));
+    CCBOX_ASSIGN_OR_RETURN(const int epc_fd,
+                           pager_->create_space(load.id, load.intake->enclave_size, load.intake->page_flags));
+    int fds[3] = {load.intake->memfd, load.arena_fd, epc_fd};
+    auto sent = protocol::send_message(load.control, protocol::Type::kLoad,
+                                       std::span(reinterpret_cast<const uint8_t*>(&load.request), sizeof load.request),
+                                       fds);
+    ::close(epc_fd);
+    CCBOX_TRY(sent);
     // From now on the process's messages are read as they arrive.
     (void)::fcntl(load.control, F_SETFL, ::fcntl(load.control, F_GETFL) | O_NONBLOCK);
     return ok_result();
@@ -252,11 +259,29 @@ void Server::serve_pending(uint64_t id) {
 }
 
 void Server::handle_pending_message(PendingLoad& load, protocol::Message& m) {
-    m.close_fds();
     const uint64_t id = load.id;
+    if (load.stage == PendingLoad::Stage::kLoading && m.type == protocol::Type::kPaging && m.fds.size() == 1) {
+        // The process mapped ELRANGE and hands over its faults before it writes a page.
+        protocol::Reader r(m.payload);
+        wire::PagingReady ready{};
+        const int uffd = m.fds[0];
+        m.fds.clear();
+        if (!r.get(&ready) || !r.at_end() || ready.size != load.intake->enclave_size) {
+            ::close(uffd);
+            return fail_load(id, Error(CCBOX_PROTOCOL_ERROR, "the enclave process announced a bad paging range"));
+        }
+        if (auto attached = pager_->attach(id, uffd, ready.base); !attached.ok())
+            return fail_load(id, attached.error());
+        return;
+    }
+    m.close_fds();
     if (m.type == protocol::Type::kError)
         return fail_load(id, protocol::error_from(m));
     if (load.stage == PendingLoad::Stage::kLoading && m.type == protocol::Type::kLoaded) {
+        // Every page of the enclave goes through the pager: a process that loaded without
+        // handing over its faults has pages the EPC does not account.
+        if (pager_->uffd_of(id) < 0)
+            return fail_load(id, Error(CCBOX_PROTOCOL_ERROR, "the enclave process loaded without paging"));
         protocol::Reader r(m.payload);
         if (!r.get(&load.loaded) || !r.at_end())
             return fail_load(id, Error(CCBOX_PROTOCOL_ERROR, "the enclave process sent a malformed report"));
@@ -287,6 +312,7 @@ void Server::finish_load(PendingLoad& load) {
     enclave.control = load.control;
     enclave.id_slot = *load.id_slot;
     enclave.epc_pages = intake.epc_pages;
+    enclave.base = load.loaded.base;
     enclave.tcs_count = intake.tcs_count;
     enclave.identity = intake.identity;
     enclave.key_identity = key_identity_of(intake.identity);
@@ -308,8 +334,8 @@ void Server::finish_load(PendingLoad& load) {
     load.id_slot.reset();
     load.pid = load.pidfd = load.control = -1;
     const int client = load.client, pidfd = enclave.pidfd;
-    abandon_load(id, nullptr);
     enclaves_[id] = std::move(enclave);
+    abandon_load(id, nullptr);  // after: the paging space stays with the enclave
     clients_.at(client).owned.push_back(id);
     platform_log("enclave %llu (%s, pid %d, uid %u, %llu EPC pages) created for uid %u",
                  static_cast<unsigned long long>(id), enclaves_[id].image.c_str(), enclaves_[id].pid,
@@ -345,6 +371,8 @@ void Server::abandon_load(uint64_t id, const char* why) {
     if (load.intake)
         close_fd(load.intake->memfd);
     epc_reserved_pages_ -= load.reserved_pages;
+    if (!enclaves_.count(id))
+        pager_->remove(id);  // unless the load became that enclave
     if (load.id_slot)
         id_slots_.erase(*load.id_slot);
     if (why)

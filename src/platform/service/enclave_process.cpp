@@ -16,6 +16,7 @@
 #include "platform/service/wire.hpp"
 
 #include <linux/futex.h>
+#include <linux/userfaultfd.h>
 #include <seccomp.h>
 
 #include <atomic>
@@ -26,7 +27,10 @@
 #include <csignal>
 #include <cstring>
 #include <pthread.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -61,22 +65,35 @@ void lock_control() {
 }
 void unlock_control() { g_state.control_lock.store(0, std::memory_order_release); }
 
+// The buffers the kernel reads and writes are in the process's own memory, never on the enclave's
+// stack: an enclave page may be evicted, and the platform's userfaultfd serves only faults of user
+// mode (docs/paging.md), so a system call must not touch one. Used under the control lock.
+struct PlatformCallBuffers {
+    uint8_t frame[sizeof(protocol::FrameHeader) + kMaxPlatformRequest];
+    protocol::FrameHeader answer;
+    uint8_t reply[4 + sgx::kReportSize];
+};
+PlatformCallBuffers g_call;
+
 uint32_t platform_call(protocol::Type type, const uint8_t* request, uint32_t request_size, protocol::Type reply_type,
                        uint8_t* reply, uint32_t reply_size) {
-    // One write per frame: the platform wakes once and finds the whole request.
-    uint8_t frame[sizeof(protocol::FrameHeader) + kMaxPlatformRequest];
-    if (request_size > kMaxPlatformRequest)
+    if (request_size > kMaxPlatformRequest || reply_size > sizeof g_call.reply)
         return CCBOX_PLATFORM_ERROR;
+    lock_control();
+    // One write per frame: the platform wakes once and finds the whole request.
+    uint8_t* frame = g_call.frame;
     const protocol::FrameHeader header{protocol::kMagic, protocol::kVersion, static_cast<uint16_t>(type), request_size,
                                        0};
     std::memcpy(frame, &header, sizeof header);
     std::memcpy(frame + sizeof header, request, request_size);
-    lock_control();
     bool ok = raw::write_all(kControlFd, frame, sizeof header + request_size);
-    protocol::FrameHeader answer{};
+    protocol::FrameHeader& answer = g_call.answer;
     ok = ok && raw::read_all(kControlFd, &answer, sizeof answer) && answer.magic == protocol::kMagic &&
          answer.type == static_cast<uint16_t>(reply_type) && answer.length == reply_size &&
-         raw::read_all(kControlFd, reply, reply_size);
+         raw::read_all(kControlFd, g_call.reply, reply_size);
+    if (ok)
+        std::memcpy(reply, g_call.reply, reply_size);
+    std::memset(g_call.reply, 0, sizeof g_call.reply);
     unlock_control();
     return ok ? CCBOX_OK : CCBOX_PLATFORM_ERROR;
 }
@@ -211,6 +228,39 @@ Result<void> lock_down() {
     return ok_result();
 }
 
+// ---- paging (docs/paging.md) ----
+
+// ELRANGE is the platform's memfd, mapped here. Before any enclave page is written, a
+// userfaultfd registered on it goes to the platform, which from then on installs every page of
+// it: the process cannot populate enclave memory behind the platform's back. Unprivileged
+// processes may create one for user-mode faults only (vm.unprivileged_userfaultfd = 0), which
+// is all enclave code makes: its system calls go through buffers outside ELRANGE.
+Result<void> hand_faults_to_platform(uintptr_t base, uint64_t size) {
+    const int uffd = static_cast<int>(::syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY));
+    if (uffd < 0)
+        return Error(CCBOX_PLATFORM_ERROR, std::string("userfaultfd (needs Linux 5.11 or later): ") + std::strerror(errno));
+    uffdio_api api{};
+    api.api = UFFD_API;
+    api.features = UFFD_FEATURE_MISSING_SHMEM | UFFD_FEATURE_WP_HUGETLBFS_SHMEM;
+    uffdio_register reg{};
+    reg.range = {base, size};
+    reg.mode = UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP;
+    if (::ioctl(uffd, UFFDIO_API, &api) != 0 || ::ioctl(uffd, UFFDIO_REGISTER, &reg) != 0 ||
+        !(reg.ioctls & (uint64_t(1) << _UFFDIO_COPY)) || !(reg.ioctls & (uint64_t(1) << _UFFDIO_WRITEPROTECT))) {
+        const int e = errno;
+        ::close(uffd);
+        return Error(CCBOX_PLATFORM_ERROR, std::string("userfaultfd on the enclave's memory (needs Linux 5.19 or "
+                                                       "later for write protection of shared memory): ") +
+                                               std::strerror(e));
+    }
+    const wire::PagingReady ready{base, size};
+    const int fds[1] = {uffd};
+    auto sent = protocol::send_message(kControlFd, protocol::Type::kPaging,
+                                       std::span(reinterpret_cast<const uint8_t*>(&ready), sizeof ready), fds);
+    ::close(uffd);
+    return sent;
+}
+
 // ---- loading ----
 
 void trace(const char* what) {
@@ -226,9 +276,9 @@ Result<void> load(const protocol::Message& message) {
     trace("load request received");
     protocol::Reader r(message.payload);
     wire::LoadRequest request{};
-    if (!r.get(&request) || !r.at_end() || message.fds.size() != 2)
+    if (!r.get(&request) || !r.at_end() || message.fds.size() != 3)
         return Error(CCBOX_PROTOCOL_ERROR, "malformed load request");
-    const int image_fd = message.fds[0], arena_fd = message.fds[1];
+    const int image_fd = message.fds[0], arena_fd = message.fds[1], epc_fd = message.fds[2];
 
     void* arena = ::mmap(reinterpret_cast<void*>(request.arena_address), request.arena_size, PROT_READ | PROT_WRITE,
                          MAP_SHARED | MAP_FIXED_NOREPLACE, arena_fd, 0);
@@ -243,6 +293,8 @@ Result<void> load(const protocol::Message& message) {
     CCBOX_ASSIGN_OR_RETURN(EnclaveImage image, EnclaveImage::from_fd(image_fd, name));
     LoadOptions options;
     options.debug = request.flags & wire::kLoadDebug;
+    options.epc_memfd = epc_fd;
+    options.on_mapped = hand_faults_to_platform;
     trace("image parsed");
     CCBOX_ASSIGN_OR_RETURN(g_state.enclave, load_enclave(image, options));
     trace("enclave loaded and measured");

@@ -71,6 +71,10 @@ Result<ImageIntake> take_in_image(int fd, const std::string& name, const LoadOpt
         intake.epc_pages = layout.epc_pages();
         intake.enclave_size = layout.enclave_size();
         intake.tcs_count = static_cast<uint32_t>(layout.threads().size());
+        intake.page_flags.assign(layout.enclave_size() / 4096, 0);
+        for (const PageRange& range : layout.ranges())
+            for (uint64_t i = 0; i < range.count; ++i)
+                intake.page_flags[range.offset / 4096 + i] = static_cast<uint16_t>(range.secinfo_flags);
         return ok_result();
     }();
     if (!computed.ok()) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace ccbox {
 
@@ -21,6 +22,7 @@ struct ImageIntake {
     uint64_t epc_pages = 0;    // every page the layout adds, plus the SECS
     uint64_t enclave_size = 0; // ELRANGE
     uint32_t tcs_count = 0;
+    std::vector<uint16_t> page_flags;  // SECINFO flags of each page of ELRANGE (0: not added), for paging
 };
 
 // Reads `fd` (a regular file of at most 512 MiB; `name` names it in messages),

@@ -36,6 +36,8 @@ enum class Type : uint16_t {
     kPckRequest = 13,       // host -> platform: {}  (`ccbox platform provision`)
     kPckRequestReply = 14,  // platform -> host: {u32 CSR size, CSR (DER), SGX extension fields (DER)}
     kStorePckChain = 15,    // host -> platform: the issued chain (PEM); only the platform's uid or root
+    kBackingStore = 16,     // host -> platform: {u64 enclave id}; only with --paging-test-hook (docs/paging.md)
+    kBackingStoreReply = 17,  // platform -> host: BackingStoreReply + fds {backing memfd}
     // platform <-> enclave process
     kLoad = 20,             // platform -> enclave process: LoadRequest + fds {image, arena memfd}
     kLoaded = 21,           // enclave process -> platform: LoadReply
@@ -45,6 +47,7 @@ enum class Type : uint16_t {
     kEreportReply = 25,     // platform -> enclave process: {u32 status, REPORT (432 B)}
     kStart = 26,            // platform -> enclave process: {} (the report matched: become callable)
     kStarted = 27,          // enclave process -> platform: {} (doorbells cleared, workers free to enter)
+    kPaging = 28,           // enclave process -> platform: {u64 base, u64 size} + fds {userfaultfd}
 };
 
 struct FrameHeader {

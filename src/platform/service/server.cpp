@@ -127,6 +127,11 @@ void end_enclave_process(pid_t pid) {
 
 uint64_t Server::epc_capacity_pages() const { return options_.sku.epc_bytes / kPage; }
 
+uint64_t Server::commit_limit_pages() const {
+    return options_.commit_limit_bytes ? options_.commit_limit_bytes / kPage
+                                       : kDefaultCommitFactor * epc_capacity_pages();
+}
+
 bool Server::is_administrator(const Client& client) const { return client.uid == 0 || client.uid == ::geteuid(); }
 
 // Enclave processes are started from a copy of ccboxd that its own user may execute but not read:
@@ -195,7 +200,7 @@ Result<void> Server::run() {
                  options_.paths.state_dir.c_str(), std::string(platform_mode_name(options_.mode)).c_str());
     if (options_.on_ready)
         options_.on_ready();
-    enum Kind { kListen, kSignal, kClient, kControl, kPidfd, kIntake, kLoadControl, kLoadPidfd };
+    enum Kind { kListen, kSignal, kClient, kControl, kPidfd, kIntake, kLoadControl, kLoadPidfd, kPaging };
     while (!stopping_) {
         std::vector<pollfd> fds;
         std::vector<std::pair<Kind, uint64_t>> what;
@@ -210,6 +215,8 @@ Result<void> Server::run() {
         for (const auto& [id, e] : enclaves_) {
             watch(e.control, kControl, id);
             watch(e.pidfd, kPidfd, id);
+            if (const int uffd = pager_->uffd_of(id); uffd >= 0)
+                watch(uffd, kPaging, id);
         }
         for (const auto& [id, load] : loads_) {
             if (load.stage == PendingLoad::Stage::kIntake) {
@@ -217,6 +224,8 @@ Result<void> Server::run() {
             } else {
                 watch(load.control, kLoadControl, id);
                 watch(load.pidfd, kLoadPidfd, id);
+                if (const int uffd = pager_->uffd_of(id); uffd >= 0)
+                    watch(uffd, kPaging, id);
             }
         }
         const bool idle = clients_.empty() && enclaves_.empty() && loads_.empty();
@@ -269,6 +278,10 @@ Result<void> Server::run() {
                 case kLoadControl:
                     if (loads_.count(key))
                         serve_pending(key);
+                    break;
+                case kPaging:
+                    if (pager_->has(key))
+                        serve_paging(key);
                     break;
                 case kLoadPidfd:
                     if (loads_.count(key))
@@ -375,6 +388,9 @@ void Server::handle_client_request(int fd, protocol::Message& m) {
         case protocol::Type::kStorePckChain:
             result = quoting::serve_quoting_request(fd, m, options_.paths.state_dir, secrets_);
             break;
+        case protocol::Type::kBackingStore:
+            result = send_backing_store(fd, m);
+            break;
         case protocol::Type::kStop:
             if (!is_administrator(client)) {
                 platform_log("refused stop from uid %u (pid %d): not an administrator", client.uid, client.pid);
@@ -475,10 +491,21 @@ void Server::destroy(uint64_t id, const char* why) {
     ::close(e.control);
     ::close(e.pidfd);
     epc_committed_pages_ -= e.epc_pages;
+    pager_->remove(id);  // its resident pages, backing memory and version slots
     id_slots_.erase(e.id_slot);
     platform_log("enclave %llu (%s) destroyed: %s", static_cast<unsigned long long>(id), e.image.c_str(), why);
     enclaves_.erase(it);
 }
+
+namespace {
+
+nlohmann::json paging_json(const paging::PagingCounters& c) {
+    return {{"page_ins", c.page_ins},       {"page_outs", c.page_outs},     {"zero_fills", c.zero_fills},
+            {"resident_pages", c.resident}, {"evicted_pages", c.evicted},   {"va_resident_pages", c.va_resident},
+            {"va_evicted_pages", c.va_evicted}};
+}
+
+}  // namespace
 
 std::string Server::status_json(const Client& asking) const {
     // A client sees its own enclaves in detail, everyone else's only as totals; administrators
@@ -500,7 +527,8 @@ std::string Server::status_json(const Client& asking) const {
                             {"epc_bytes", e.epc_pages * kPage},
                             {"mrenclave", to_hex(e.identity.mrenclave)},
                             {"mrsigner", to_hex(e.identity.mrsigner)},
-                            {"debug", (e.identity.attributes.flags & sgx::attr::kDebug) != 0}});
+                            {"debug", (e.identity.attributes.flags & sgx::attr::kDebug) != 0},
+                            {"paging", paging_json(pager_->counters_of(id))}});
     }
     std::string executable(4096, '\0');
     const ssize_t n = ::readlink("/proc/self/exe", executable.data(), executable.size());
@@ -520,7 +548,12 @@ std::string Server::status_json(const Client& asking) const {
                      {"loading", loads_.size()},
                      {"enclaves", enclaves},
                      {"other_enclaves", others},
-                     {"other_epc_bytes", others_pages * kPage}};
+                     {"other_epc_bytes", others_pages * kPage},
+                     {"commit_limit_bytes", commit_limit_pages() * kPage},
+                     {"epc_resident_bytes", pager_->resident_pages() * kPage},
+                     {"epc_resident_high_water_bytes", pager_->high_water_pages() * kPage},
+                     {"paging", paging_json(pager_->totals())},
+                     {"paging_test_hook", options_.paging_test_hook}};
     return j.dump();
 }
 

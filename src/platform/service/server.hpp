@@ -25,7 +25,14 @@ struct ServerOptions {
     unsigned socket_mode = 0600;
     // Development or production (platform_mode.hpp); the secrets' CPUSVN already carries it.
     PlatformMode mode = PlatformMode::kDevelopment;
+    // The hard limit on committed enclave memory (every enclave's pages, resident or not), past
+    // which creation fails with CCBOX_OUT_OF_EPC; 0: kDefaultCommitFactor times the EPC.
+    uint64_t commit_limit_bytes = 0;
+    // docs/paging.md: hosts may ask for their enclaves' backing memory (development platforms only).
+    bool paging_test_hook = false;
 };
+
+inline constexpr uint64_t kDefaultCommitFactor = 8;
 
 // Binds the socket, then serves until a client sends kStop or SIGTERM/SIGINT arrives.
 // Every enclave process is gone when it returns.

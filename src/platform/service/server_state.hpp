@@ -5,6 +5,7 @@
 
 #include "platform/key_derivation.hpp"
 #include "platform/loader.hpp"
+#include "platform/paging/pager.hpp"
 #include "platform/service/enclave_privileges.hpp"
 #include "platform/service/image_intake.hpp"
 #include "platform/service/protocol.hpp"
@@ -38,6 +39,7 @@ struct Enclave {
     int control = -1;         // socket to the enclave process
     uint32_t id_slot = 0;     // its uid and gid: kEnclaveIdBase + id_slot
     uint64_t epc_pages = 0;
+    uint64_t base = 0;        // ELRANGE in the enclave process
     uint32_t tcs_count = 0;
     EnclaveIdentity identity{};         // the platform's own computation, never the process's word
     EnclaveKeyIdentity key_identity{};  // what EGETKEY and EREPORT read of its SECS
@@ -100,7 +102,9 @@ struct Client {
 class Server {
 public:
     Server(const ServerOptions& options, PlatformSecrets secrets)
-        : options_(options), secrets_(std::move(secrets)) {}
+        : options_(options),
+          secrets_(std::move(secrets)),
+          pager_(std::make_unique<paging::Pager>(options.sku.epc_bytes / 4096)) {}
     ~Server();
 
     Result<void> listen();
@@ -119,6 +123,9 @@ private:
     std::string status_json(const Client& asking) const;
     bool is_administrator(const Client& client) const;
     uint64_t epc_capacity_pages() const;
+    uint64_t commit_limit_pages() const;
+    void serve_paging(uint64_t id);
+    Result<void> send_backing_store(int fd, protocol::Message& m);
     uint64_t epc_used_pages() const { return epc_committed_pages_ + epc_reserved_pages_; }
 
     // enclave_loading.cpp
@@ -147,6 +154,7 @@ private:
     uint64_t epc_committed_pages_ = 0;
     uint64_t epc_reserved_pages_ = 0;
     std::shared_ptr<IntakeBudget> intake_budget_ = std::make_shared<IntakeBudget>();
+    std::unique_ptr<paging::Pager> pager_;  // the EPC: every enclave's resident pages (docs/paging.md)
 };
 
 }  // namespace ccbox

@@ -51,6 +51,27 @@ struct CreatedReply {
 };
 static_assert(sizeof(CreatedReply) == 168);
 
+// kPaging (enclave process -> platform): where ELRANGE is mapped. Descriptor: its userfaultfd.
+struct PagingReady {
+    uint64_t base;
+    uint64_t size;
+};
+static_assert(sizeof(PagingReady) == 16);
+
+// kBackingStoreReply (platform -> host, test hook only): where the pieces of an enclave's
+// untrusted backing memory are (docs/paging.md). Descriptor: the backing memfd.
+struct BackingStoreReply {
+    uint64_t base;            // ELRANGE base: page i's linear address is base + 4096 i
+    uint64_t pages;           // enclave pages
+    uint64_t data_offset;     // ciphertext of page i at data_offset + 4096 i
+    uint64_t pcmd_offset;     // its PCMD (128 B) at pcmd_offset + 128 i; all zero unless evicted
+    uint64_t va_pages;
+    uint64_t va_data_offset;  // version-array pages, likewise
+    uint64_t va_pcmd_offset;
+    uint64_t size;            // of the memfd
+};
+static_assert(sizeof(BackingStoreReply) == 64);
+
 inline LoadedReply loaded_reply_of(const EnclaveIdentity& id, uint64_t base, uint64_t size, uint32_t tcs_count,
                                    uint64_t epc_pages) {
     LoadedReply r;

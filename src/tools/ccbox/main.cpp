@@ -255,6 +255,8 @@ int main_impl(int argc, char** argv) {
     add_platform_location(platform_start_cmd);
     auto* sku_opt = platform_start_cmd->add_option("--sku", platform.sku, "SKU profile: DC1s_v2 ... DC48s_v3");
     platform_start_cmd->add_option("--epc", platform.epc, "custom EPC size, e.g. 64MiB")->excludes(sku_opt);
+    platform_start_cmd->add_option("--commit-limit", platform.commit_limit,
+                                   "hard limit on committed enclave memory, e.g. 28MiB (default 8 times the EPC)");
     platform_start_cmd->add_flag("--json", platform.json, "print the status as JSON");
     auto* platform_stop_cmd = platform_cmd->add_subcommand("stop", "Stop the platform and its enclaves");
     add_platform_location(platform_stop_cmd);

@@ -45,16 +45,29 @@ void print_status(const nlohmann::json& j) {
                                        "that user can forge its keys and reports; reports say development");
     std::printf("EPC       %s total, %s used, %s free\n", mib(j["epc_capacity_bytes"]).c_str(),
                 mib(j["epc_used_bytes"]).c_str(), mib(j["epc_free_bytes"]).c_str());
+    if (j.contains("paging")) {
+        const auto& p = j["paging"];
+        std::printf("paging    %s resident (high water %s), %s evicted, commit limit %s\n",
+                    mib(j["epc_resident_bytes"]).c_str(), mib(j["epc_resident_high_water_bytes"]).c_str(),
+                    mib(p["evicted_pages"].get<uint64_t>() * 4096).c_str(), mib(j["commit_limit_bytes"]).c_str());
+        std::printf("          %llu page-ins, %llu page-outs, VA pages %llu resident, %llu evicted\n",
+                    p["page_ins"].get<unsigned long long>(), p["page_outs"].get<unsigned long long>(),
+                    p["va_resident_pages"].get<unsigned long long>(), p["va_evicted_pages"].get<unsigned long long>());
+    }
     std::printf("enclaves  %zu\n", j["enclaves"].size());
     if (j.value("other_enclaves", 0u))
         std::printf("          and %u of other users (%s of EPC)\n", j["other_enclaves"].get<unsigned>(),
                     mib(j["other_epc_bytes"]).c_str());
     if (!j["enclaves"].empty())
-        std::printf("  %-4s %-8s %-10s %-10s %s\n", "id", "pid", "EPC pages", "EPC", "image");
-    for (const auto& e : j["enclaves"])
-        std::printf("  %-4llu %-8d %-10llu %-10s %s\n", e["id"].get<unsigned long long>(), e["pid"].get<int>(),
-                    e["epc_pages"].get<unsigned long long>(), mib(e["epc_bytes"]).c_str(),
-                    e["image"].get<std::string>().c_str());
+        std::printf("  %-4s %-8s %-10s %-10s %-9s %-9s %-9s %-9s %s\n", "id", "pid", "EPC pages", "EPC", "resident",
+                    "evicted", "page-ins", "page-outs", "image");
+    for (const auto& e : j["enclaves"]) {
+        const nlohmann::json p = e.value("paging", nlohmann::json::object());
+        std::printf("  %-4llu %-8d %-10llu %-10s %-9llu %-9llu %-9llu %-9llu %s\n", e["id"].get<unsigned long long>(),
+                    e["pid"].get<int>(), e["epc_pages"].get<unsigned long long>(), mib(e["epc_bytes"]).c_str(),
+                    p.value("resident_pages", 0ull), p.value("evicted_pages", 0ull), p.value("page_ins", 0ull),
+                    p.value("page_outs", 0ull), e["image"].get<std::string>().c_str());
+    }
 }
 
 // Prints the status of the platform at `paths`, as JSON or as text.
@@ -94,6 +107,10 @@ Result<void> platform_start(const PlatformCommandOptions& o) {
                                                    "; stop it first to change the SKU");
         std::printf("a platform is already running on %s\n", paths.socket.c_str());
         return ok_result();
+    }
+    if (!o.commit_limit.empty()) {
+        args.push_back("--commit-limit");
+        args.push_back(o.commit_limit);
     }
     CCBOX_TRY(host::start_platform(paths, args));
     return show_status(paths, o.json);

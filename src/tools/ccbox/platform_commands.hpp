@@ -12,6 +12,7 @@ struct PlatformCommandOptions {
     std::string socket;
     std::string sku;
     std::string epc;
+    std::string commit_limit;  // ccboxd --commit-limit (docs/paging.md)
     bool json = false;
 };
 
