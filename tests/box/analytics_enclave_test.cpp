@@ -3,7 +3,8 @@
 // changed header and an overflowing length field, and a host that answers a read with more
 // bytes than it asked for; a malformed row aborts the job. In every refused case the enclave
 // writes nothing at all (no partial result, not even the result's header), and its error
-// names what was wrong without quoting the data.
+// names what was wrong without quoting the data. Every input here commits to the result key
+// (seal_committed), as the job requires.
 #include "aggregate.hpp"
 #include "analytics_fixture.hpp"
 
@@ -207,6 +208,19 @@ TEST_P(AnalyticsEnclaveTest, RefusesToRunWithoutKeys) {
     EXPECT_EQ(r.status, CCBOX_INVALID_PARAMETER);
     EXPECT_NE(r.error.find("must be released first"), std::string::npos) << r.error;
     EXPECT_EQ(host.reads, 0u);
+}
+
+// The owner's commitment to the result key is mandatory for this job (docs/box-format.md):
+// an input without one, an input committed to another result key than the enclave holds, and
+// a version 1 file (which cannot carry one) are refused inside the enclave, nothing written.
+TEST_P(AnalyticsEnclaveTest, RefusesAnInputThatDoesNotCommitToItsResultKey) {
+    const Bytes plain = text(sample_csv(500));
+    expect_refused(seal(data_key_, plain, 1024), CCBOX_INVALID_PARAMETER, "commits to no result key");
+    expect_refused(seal_committed(key_of(9), data_key_, plain, 1024), CCBOX_VERIFY_FAILED,
+                   "not the one the data owner committed to");
+    Bytes v1 = seal(data_key_, plain, 1024);
+    v1[8] = 1;
+    expect_refused(v1, CCBOX_INVALID_PARAMETER, "unsupported envelope version");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, AnalyticsEnclaveTest, ::testing::ValuesIn(ccbox::test::backends_under_test()),

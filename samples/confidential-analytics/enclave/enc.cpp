@@ -4,7 +4,9 @@
 // go out encrypted under the result key through ca_write, and only after every input chunk,
 // the final one included, has verified and every row has parsed. Anything else — a bad chunk,
 // a malformed row, a host that answers a read with more bytes than asked — ends the job with an
-// error and nothing written.
+// error and nothing written. So does a result key other than the one the owner's input commits
+// to in its authenticated header (a key a host's own broker released), or an input without
+// such a commitment (docs/box-format.md, "Result key check").
 #include <ccbox/box.hpp>
 #include <ccbox/enclave.h>
 #include <ccbox/keyrelease.h>
