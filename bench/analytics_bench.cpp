@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
     uint8_t file_id[32] = {3};
     {
         ccbox::box::Encryptor enc(kDataKey, 32, "data", ccbox::box::kDefaultChunkSize, file_id, append, &g_in.box);
+        enc.commit_result_key(kResultKey, 32);  // the enclave requires the owner's commitment
         enc.feed(reinterpret_cast<const uint8_t*>(g_in.plain.data()), g_in.plain.size());
         enc.finish();
     }

@@ -77,7 +77,10 @@ progress "$work/data.csv" "$SIZE" $!
 say "$(($(wc -l < "$work/data.csv") - 1)) rows; one group is named $MARKER, a marker to look for later."
 
 step "5. the owner encrypts it (ccbox box encrypt: chunked AES-256-GCM, docs/box-format.md)"
-"$CCBOX" box encrypt --key "$work/data.key" --key-id sales "$work/data.csv" "$work/data.box" &
+say "The header commits to the result key (--result-key), so the enclave refuses any other result"
+say "key a host might hand it (a JWE from a broker of its own, say)."
+"$CCBOX" box encrypt --key "$work/data.key" --key-id sales --result-key "$work/result.key" \
+    "$work/data.csv" "$work/data.box" &
 progress "$work/data.box" "$SIZE" $!
 indent "$CCBOX" box inspect "$work/data.box"
 

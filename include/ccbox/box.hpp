@@ -12,12 +12,14 @@
 namespace ccbox::box {
 
 inline constexpr char kMagic[8] = {'C', 'C', 'B', 'O', 'X', 'E', 'N', 'V'};
-inline constexpr uint16_t kVersion = 1;
+inline constexpr uint16_t kVersion = 2;
 inline constexpr size_t kFixedHeaderSize = 56;
 inline constexpr size_t kMaxKeyIdSize = 255;
 inline constexpr size_t kFileIdSize = 32;
 inline constexpr size_t kKeySize = 32;
 inline constexpr size_t kTagSize = 16;
+inline constexpr size_t kResultKeyCheckSize = 32;
+inline constexpr uint8_t kFlagResultKeyCheck = 0x01;  // header flags (byte 49)
 inline constexpr size_t kRecordHeaderSize = 4;
 inline constexpr uint32_t kMinChunkSize = 256;
 inline constexpr uint32_t kMaxChunkSize = 16u << 20;
@@ -42,6 +44,8 @@ enum class Error {
     crypto_error,         // OpenSSL failed
     sink_failed,          // the consumer of the output refused it
     misuse,               // a call out of order (feed after finish)
+    result_key_mismatch,       // the result key is not the one the header commits to
+    result_key_not_committed,  // a result key was expected but the header commits to none
 };
 
 // A short English description of `error` (never contains key material or data).
@@ -56,6 +60,8 @@ struct Header {
     uint8_t file_id[kFileIdSize] = {};
     char key_id[kMaxKeyIdSize + 1] = {};  // NUL-terminated
     size_t key_id_size = 0;
+    bool has_result_key_check = false;  // flag kFlagResultKeyCheck
+    uint8_t result_key_check[kResultKeyCheckSize] = {};
 };
 
 struct Cipher;  // the per-file AES-256-GCM state (opaque)
@@ -66,6 +72,12 @@ class Decryptor {
     ~Decryptor();
     Decryptor(const Decryptor&) = delete;
     Decryptor& operator=(const Decryptor&) = delete;
+
+    // Before the first feed: the consumer is about to encrypt its output under `result_key`,
+    // and the data owner must have committed to exactly that key in this envelope's header
+    // (docs/box-format.md). Checked once the first chunk has authenticated the header, before
+    // any plaintext reaches the sink: Error::result_key_not_committed or result_key_mismatch.
+    Error expect_result_key(const uint8_t* result_key, size_t size);
 
     // Consumes `size` bytes of the envelope. Each chunk's plaintext goes to the sink only once
     // its tag has verified; the sink's `final` call means the whole file has verified. The
@@ -89,12 +101,15 @@ class Decryptor {
 
     uint8_t key_[kKeySize] = {};
     bool key_ok_ = false;
+    uint8_t expected_result_key_[kKeySize] = {};
+    bool expect_result_key_ = false;
+    bool result_key_matches_ = false;
     Sink sink_;
     void* context_;
     State state_ = kHeader;
     Error error_ = Error::ok;
     Header header_;
-    uint8_t header_bytes_[kFixedHeaderSize + kMaxKeyIdSize] = {};
+    uint8_t header_bytes_[kFixedHeaderSize + kMaxKeyIdSize + kResultKeyCheckSize] = {};
     size_t header_size_ = 0;
     uint8_t header_hash_[32] = {};
     Cipher* cipher_ = nullptr;
@@ -116,6 +131,9 @@ class Encryptor {
     Encryptor(const Encryptor&) = delete;
     Encryptor& operator=(const Encryptor&) = delete;
 
+    // Before the first feed: commit the header to `result_key`, the key the owner will decrypt
+    // the job's result with (docs/box-format.md). Error::misuse after the first feed.
+    Error commit_result_key(const uint8_t* result_key, size_t size);
     // Errors in the parameters are reported by the first feed()/finish().
     Error feed(const uint8_t* data, size_t size);
     // Emits the final chunk (the sink's `final` call).
@@ -133,7 +151,7 @@ class Encryptor {
     bool finished_ = false;
     uint8_t key_[kKeySize] = {};
     Header header_;
-    uint8_t header_bytes_[kFixedHeaderSize + kMaxKeyIdSize] = {};
+    uint8_t header_bytes_[kFixedHeaderSize + kMaxKeyIdSize + kResultKeyCheckSize] = {};
     size_t header_size_ = 0;
     uint8_t header_hash_[32] = {};
     Cipher* cipher_ = nullptr;

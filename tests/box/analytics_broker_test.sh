@@ -44,7 +44,8 @@ admin key export results --out "$work/result.key" >/dev/null
 
 marker=ZZBROKERMARKERZZ
 python3 "$src/generate.py" "$work/data.csv" 1000000 --groups 9 --marker "$marker"
-"$ccbox" box encrypt --key "$work/data.key" --key-id sales --chunk-size 65536 "$work/data.csv" "$work/data.box"
+"$ccbox" box encrypt --key "$work/data.key" --key-id sales --result-key "$work/result.key" --chunk-size 65536 \
+    "$work/data.csv" "$work/data.box"
 release() {
     "$app/analytics_host" "$1" --in "$work/data.box" --out "$2" --result-key-id results \
         --broker "$url" --ca "$kb/tls/cert.pem" --data-key-id sales

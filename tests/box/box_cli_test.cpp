@@ -48,6 +48,35 @@ TEST(BoxCli, EncryptsAndDecryptsWithRawOrHexKeys) {
     EXPECT_EQ(ccbox::test::read_bytes(dir.file("d")), plain);
 }
 
+TEST(BoxCli, EncryptCommitsToTheResultKey) {
+    TempDir dir;
+    const std::string tool = ccbox::test::ccbox_tool();
+    for (const char* k : {"k", "r"})
+        ASSERT_EQ(run({tool, "box", "keygen", "--out", dir.file(k)}).exit_code, 0);
+    ccbox::test::write_bytes(dir.file("p"), Bytes(5000, 'x'));
+    auto r = run({tool, "box", "encrypt", "--key", dir.file("k"), "--key-id", "sales", "--result-key", dir.file("r"),
+                  dir.file("p"), dir.file("e")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run({tool, "box", "inspect", dir.file("e")});
+    EXPECT_NE(r.out.find("result key: committed (check "), std::string::npos) << r.out;
+    const Bytes box = ccbox::test::read_bytes(dir.file("e"));
+    Opened o;
+    ccbox::box::Decryptor dec(ccbox::test::read_bytes(dir.file("k")).data(), 32, append, &o.plain);
+    ASSERT_EQ(dec.expect_result_key(ccbox::test::read_bytes(dir.file("r")).data(), 32), ccbox::box::Error::ok);
+    EXPECT_EQ(dec.feed(box.data(), box.size()), ccbox::box::Error::ok);
+    EXPECT_EQ(dec.finish(), ccbox::box::Error::ok);
+    // Without --result-key: no commitment. A bad result key file: an error naming it, no output.
+    r = run({tool, "box", "encrypt", "--key", dir.file("k"), "--key-id", "sales", dir.file("p"), dir.file("u")});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(run({tool, "box", "inspect", dir.file("u")}).out.find("result key: none"), std::string::npos);
+    ccbox::test::write_bytes(dir.file("short"), Bytes(31, 1));
+    r = run({tool, "box", "encrypt", "--key", dir.file("k"), "--key-id", "sales", "--result-key", dir.file("short"),
+             dir.file("p"), dir.file("x")});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find(dir.file("short")), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("x")));
+}
+
 TEST(BoxCli, ARefusedInputLeavesNoOutputBehind) {
     TempDir dir;
     const std::string tool = ccbox::test::ccbox_tool();

@@ -38,6 +38,21 @@ inline Bytes seal(const Bytes& key, const Bytes& plain, uint32_t chunk_size = 25
     return out;
 }
 
+// As the data owner seals an input for the analytics job: committed to `result_key`
+// (`ccbox box encrypt --result-key`, docs/box-format.md).
+inline Bytes seal_committed(const Bytes& result_key, const Bytes& key, const Bytes& plain, uint32_t chunk_size = 256,
+                            const char* key_id = "data", uint8_t file_seed = 1) {
+    uint8_t file_id[32];
+    std::memset(file_id, file_seed, sizeof file_id);
+    Bytes out;
+    ccbox::box::Encryptor enc(key.data(), key.size(), key_id, chunk_size, file_id, append, &out);
+    if (enc.commit_result_key(result_key.data(), result_key.size()) != ccbox::box::Error::ok)
+        return {};
+    if (enc.feed(plain.data(), plain.size()) != ccbox::box::Error::ok || enc.finish() != ccbox::box::Error::ok)
+        return {};
+    return out;
+}
+
 struct Opened {
     ccbox::box::Error error = ccbox::box::Error::ok;
     Bytes plain;
@@ -64,7 +79,8 @@ inline Bytes text(const std::string& s) { return Bytes(s.begin(), s.end()); }
 // 4-byte length field (bit 31: final), ciphertext, 16-byte tag.
 inline std::vector<size_t> record_offsets(const Bytes& box) {
     std::vector<size_t> at;
-    size_t o = ccbox::box::kFixedHeaderSize + box[48];
+    size_t o = ccbox::box::kFixedHeaderSize + box[48] +
+               ((box[49] & ccbox::box::kFlagResultKeyCheck) ? ccbox::box::kResultKeyCheckSize : 0);
     while (o + 4 <= box.size()) {
         at.push_back(o);
         uint32_t field;

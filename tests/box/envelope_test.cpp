@@ -38,7 +38,8 @@ TEST(BoxEnvelope, RoundTripsAnySizeInPiecesOfAnySize) {
 TEST(BoxEnvelope, LayoutIsTheDocumentedOne) {
     const Bytes box = seal(key_of(1), sample_plain(600), 256, "k1");
     ASSERT_EQ(std::memcmp(box.data(), "CCBOXENV", 8), 0);
-    EXPECT_EQ(box[8] | box[9] << 8, 1);                   // version
+    EXPECT_EQ(box[8] | box[9] << 8, 2);                   // version
+    EXPECT_EQ(box[49], 0) << "no result key commitment";
     EXPECT_EQ(box[10] | box[11] << 8, 56 + 2);            // header size
     EXPECT_EQ(box[12] | box[13] << 8 | box[14] << 16, 256);  // chunk size
     EXPECT_EQ(box[48], 2);
@@ -79,7 +80,10 @@ TEST(BoxEnvelope, HeaderFieldsAreCheckedByName) {
         return open(key, t).error;
     };
     EXPECT_EQ(with(0, 'X'), Error::bad_magic);
-    EXPECT_EQ(with(8, 2), Error::unsupported_version);
+    EXPECT_EQ(with(8, 1), Error::unsupported_version) << "a version 1 file";
+    EXPECT_EQ(with(8, 3), Error::unsupported_version);
+    EXPECT_EQ(with(49, 0x02), Error::bad_header) << "an unknown flag";
+    EXPECT_EQ(with(49, 0x01), Error::bad_header) << "the commitment flag without its 32 bytes";
     EXPECT_EQ(with(10, 61), Error::bad_header);
     EXPECT_EQ(with(50, 1), Error::bad_header);
     EXPECT_EQ(with(13, 0x00), Error::bad_chunk_size);  // 0

@@ -79,7 +79,7 @@ TEST_P(KeyRelease, ReleasedKeysDecryptTheDataAndEncryptTheResult) {
     ASSERT_EQ(rs, CCBOX_OK) << re;
     const std::string csv = "group,value\na,1\nb,2\na,3\n";
     TestHost host;
-    host.input = seal(data_key_, text(csv), 256, "sales");
+    host.input = seal_committed(result_key_, data_key_, text(csv), 256, "sales");
     JobResult job = run_job(enclave_->e, host, "results");
     ASSERT_EQ(job.status, CCBOX_OK) << job.error;
     Opened out = open(result_key_, host.output);
@@ -93,7 +93,7 @@ TEST_P(KeyRelease, TheJobChecksTheEnvelopesAgainstTheReleasedKeyIds) {
     ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales").first, CCBOX_OK);
     ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, jwe_kid("results/1")), "results").first, CCBOX_OK);
     TestHost host;
-    host.input = seal(data_key_, text("group,value\na,1\n"), 256, "other");
+    host.input = seal_committed(result_key_, data_key_, text("group,value\na,1\n"), 256, "other");
     JobResult job = run_job(enclave_->e, host, "results");
     EXPECT_EQ(job.status, CCBOX_VERIFY_FAILED);
     EXPECT_NE(job.error.find("names another key"), std::string::npos) << job.error;
@@ -103,11 +103,34 @@ TEST_P(KeyRelease, TheJobChecksTheEnvelopesAgainstTheReleasedKeyIds) {
     ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales").first, CCBOX_OK);
     ASSERT_EQ(finish(1, make_jwe(r.point, result_key_, jwe_kid("results/1")), "results").first, CCBOX_OK);
     host = TestHost{};
-    host.input = seal(data_key_, text("group,value\na,1\n"), 256, "sales");
+    host.input = seal_committed(result_key_, data_key_, text("group,value\na,1\n"), 256, "sales");
     job = run_job(enclave_->e, host, "attacker");
     EXPECT_EQ(job.status, CCBOX_VERIFY_FAILED);
     EXPECT_NE(job.error.find("not the released result key"), std::string::npos) << job.error;
     EXPECT_EQ(host.reads, 0u);
+}
+
+// The attack of a host that runs its own broker (docs/key-release.md): it relays the owner's
+// genuine data key release from the real broker, but answers the result key's release with a
+// JWE it made itself for the enclave's ephemeral point (it sees the point; nothing in a JWE says
+// which broker made it). If the enclave accepted that key, the host would decrypt the result.
+// The owner's envelope commits to the real result key (docs/box-format.md), so the enclave,
+// once the data key has authenticated the header, refuses the host's key and writes nothing.
+TEST_P(KeyRelease, AHostsOwnBrokerCannotSubstituteTheResultKey) {
+    const Bytes host_key = key_of(66);
+    const std::string csv = "group,value\na,1\nb,2\na,3\n";
+    Begun d = begin(0), r = begin(1);
+    ASSERT_EQ(finish(0, make_jwe(d.point, data_key_, jwe_kid("sales/3")), "sales").first, CCBOX_OK);
+    ASSERT_EQ(finish(1, make_jwe(r.point, host_key, jwe_kid("results/1")), "results").first, CCBOX_OK);
+    TestHost host;
+    host.input = seal_committed(result_key_, data_key_, text(csv), 256, "sales");
+    JobResult job = run_job(enclave_->e, host, "results");
+    EXPECT_EQ(job.status, CCBOX_VERIFY_FAILED) << job.error;
+    EXPECT_NE(job.error.find("result key"), std::string::npos) << job.error;
+    EXPECT_EQ(host.writes, 0u) << "the enclave wrote a result under the host's key";
+    Opened stolen = open(host_key, host.output);
+    EXPECT_NE(stolen.error, ccbox::box::Error::ok)
+        << "the host decrypted the result: " << std::string(stolen.plain.begin(), stolen.plain.end());
 }
 
 TEST_P(KeyRelease, RefusesEveryJweAHostileHostCouldSubstitute) {
@@ -148,7 +171,7 @@ TEST_P(KeyRelease, RefusesEveryJweAHostileHostCouldSubstitute) {
     EXPECT_NE(error.find("key unwrap failed"), std::string::npos) << error;
     // Nothing was released: the job refuses to run.
     TestHost host;
-    host.input = seal(data_key_, text("group,value\na,1\n"), 256);
+    host.input = seal_committed(result_key_, data_key_, text("group,value\na,1\n"), 256);
     EXPECT_NE(run_job(enclave_->e, host).status, CCBOX_OK);
     EXPECT_EQ(host.reads, 0u);
 }

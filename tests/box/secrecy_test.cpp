@@ -94,7 +94,8 @@ TEST_P(Secrecy, MarkersFromTheDataNeverReachTheHost) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     for (const char* k : {"data.key", "result.key"})
         ASSERT_EQ(ccbox::test::run({tool, "box", "keygen", "--out", dir.file(k)}).exit_code, 0);
-    r = ccbox::test::run({tool, "box", "encrypt", "--key", dir.file("data.key"), "--key-id", "data", "--chunk-size",
+    r = ccbox::test::run({tool, "box", "encrypt", "--key", dir.file("data.key"), "--key-id", "data", "--result-key",
+                          dir.file("result.key"), "--chunk-size",
                           "16384", dir.file("data.csv"), dir.file("data.box")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ASSERT_EQ(::unlink(dir.file("data.csv").c_str()), 0);

@@ -4,7 +4,9 @@
 // go out encrypted under the result key through ca_write, and only after every input chunk,
 // the final one included, has verified and every row has parsed. Anything else — a bad chunk,
 // a malformed row, a host that answers a read with more bytes than asked — ends the job with an
-// error and nothing written.
+// error and nothing written. So does a result key other than the one the owner's input commits
+// to in its authenticated header (a key a host's own broker released), or an input without
+// such a commitment (docs/box-format.md, "Result key check").
 #include <ccbox/box.hpp>
 #include <ccbox/enclave.h>
 #include <ccbox/keyrelease.h>
@@ -82,8 +84,12 @@ int run_job(const char* result_key_id, char* error, uint64_t* rows) {
     int result = CCBOX_OK;
     {
         ccbox::box::Decryptor input(g_slots[0].key, 32, to_aggregator, job);
+        // The owner commits the input to the result key (docs/box-format.md): a result key the
+        // host chose (its own broker's JWE, say) is refused once the data key has authenticated
+        // the header, before a row is read. Inputs without a commitment are refused.
+        ccbox::box::Error expect = input.expect_result_key(g_slots[1].key, 32);
         bool checked_key_id = false;
-        for (;;) {
+        for (; expect == ccbox::box::Error::ok;) {
             size_t got = 0;
             int rc = -1;
             ccbox_result_t call = ca_read(&rc, buffer, kReadSize, &got);
@@ -113,11 +119,17 @@ int run_job(const char* result_key_id, char* error, uint64_t* rows) {
             }
             if (e != ccbox::box::Error::ok) {
                 set_error(error, "the input envelope was refused", ccbox::box::error_text(e));
-                result = e == ccbox::box::Error::authentication_failed ? CCBOX_VERIFY_FAILED : CCBOX_INVALID_PARAMETER;
+                result = e == ccbox::box::Error::authentication_failed || e == ccbox::box::Error::result_key_mismatch
+                             ? CCBOX_VERIFY_FAILED
+                             : CCBOX_INVALID_PARAMETER;
                 break;
             }
             if (got == 0)
                 break;
+        }
+        if (expect != ccbox::box::Error::ok) {
+            set_error(error, "the result key cannot be checked", ccbox::box::error_text(expect));
+            result = CCBOX_UNEXPECTED;
         }
     }
     explicit_bzero(buffer, kReadSize);

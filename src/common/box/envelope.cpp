@@ -17,6 +17,7 @@ struct Cipher {
 namespace {
 
 const char kHkdfInfo[] = "ccbox box v1 chunk key";
+const char kCheckLabel[] = "ccbox box v2 result key check";
 constexpr size_t kAadSize = 32 + 8 + 1 + 4;
 
 void wipe(void* p, size_t n) {
@@ -49,18 +50,43 @@ bool sha256(const uint8_t* data, size_t size, uint8_t out[32]) {
     return EVP_Digest(data, size, out, &n, EVP_sha256(), nullptr) == 1 && n == 32;
 }
 
-// file key = HKDF-SHA-256(salt = file id, IKM = data key, info = kHkdfInfo), 32 bytes.
-bool file_key(const uint8_t key[kKeySize], const uint8_t file_id[kFileIdSize], uint8_t out[kKeySize]) {
+// HKDF-SHA-256(salt = file id, IKM = data key, info), 32 bytes.
+bool hkdf(const uint8_t key[kKeySize], const uint8_t file_id[kFileIdSize], const uint8_t* info, size_t info_size,
+          uint8_t out[kKeySize]) {
     EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(openssl::kPkeyHkdf, nullptr);
     size_t n = kKeySize;
     bool ok = ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_CTX_set_hkdf_md(ctx, EVP_sha256()) == 1 &&
               EVP_PKEY_CTX_set1_hkdf_salt(ctx, file_id, int(kFileIdSize)) == 1 &&
               EVP_PKEY_CTX_set1_hkdf_key(ctx, key, int(kKeySize)) == 1 &&
-              EVP_PKEY_CTX_add1_hkdf_info(ctx, reinterpret_cast<const unsigned char*>(kHkdfInfo),
-                                          int(sizeof kHkdfInfo - 1)) == 1 &&
+              EVP_PKEY_CTX_add1_hkdf_info(ctx, info, int(info_size)) == 1 &&
               EVP_PKEY_derive(ctx, out, &n) == 1 && n == kKeySize;
     EVP_PKEY_CTX_free(ctx);
     return ok;
+}
+
+// file key = HKDF-SHA-256(salt = file id, IKM = data key, info = kHkdfInfo).
+bool file_key(const uint8_t key[kKeySize], const uint8_t file_id[kFileIdSize], uint8_t out[kKeySize]) {
+    return hkdf(key, file_id, reinterpret_cast<const uint8_t*>(kHkdfInfo), sizeof kHkdfInfo - 1, out);
+}
+
+// The header's commitment to the result key (docs/box-format.md): HKDF-SHA-256(salt = file id,
+// IKM = data key, info = kCheckLabel ‖ result key), i.e. HMAC-SHA-256 of the result key under a
+// key that only a holder of the data key can compute.
+bool result_key_check(const uint8_t key[kKeySize], const uint8_t file_id[kFileIdSize],
+                      const uint8_t result_key[kKeySize], uint8_t out[kResultKeyCheckSize]) {
+    uint8_t info[sizeof kCheckLabel - 1 + kKeySize];
+    memcpy(info, kCheckLabel, sizeof kCheckLabel - 1);
+    memcpy(info + sizeof kCheckLabel - 1, result_key, kKeySize);
+    const bool ok = hkdf(key, file_id, info, sizeof info, out);
+    wipe(info, sizeof info);
+    return ok;
+}
+
+bool equal_constant_time(const uint8_t* a, const uint8_t* b, size_t n) {
+    uint8_t d = 0;
+    for (size_t i = 0; i < n; ++i)
+        d |= uint8_t(a[i] ^ b[i]);
+    return d == 0;
 }
 
 Cipher* cipher_new(const uint8_t key[kKeySize], const uint8_t file_id[kFileIdSize], bool encrypt) {
@@ -132,8 +158,9 @@ const char* error_text(Error error) {
     switch (error) {
     case Error::ok: return "ok";
     case Error::bad_magic: return "not a ccbox envelope (magic is not CCBOXENV)";
-    case Error::unsupported_version: return "unsupported envelope version (expected 1)";
-    case Error::bad_header: return "malformed envelope header (header_size or reserved bytes)";
+    case Error::unsupported_version:
+        return "unsupported envelope version (expected 2; a version 1 file has no result key commitment: encrypt it again)";
+    case Error::bad_header: return "malformed envelope header (header_size, flags or reserved bytes)";
     case Error::bad_chunk_size: return "envelope chunk_size outside [256 B, 16 MiB]";
     case Error::bad_key_id: return "envelope key id empty, longer than 255 bytes or not printable ASCII";
     case Error::bad_key: return "the data key is not 32 bytes";
@@ -146,7 +173,11 @@ const char* error_text(Error error) {
     case Error::out_of_memory: return "out of memory";
     case Error::crypto_error: return "the crypto library failed";
     case Error::sink_failed: return "the output could not be written";
-    case Error::misuse: return "envelope stream used after it ended";
+    case Error::misuse: return "envelope stream used out of order";
+    case Error::result_key_mismatch:
+        return "the result key is not the one the data owner committed to in the input's header (a key the host chose?)";
+    case Error::result_key_not_committed:
+        return "the input's header commits to no result key (encrypt it with `ccbox box encrypt --result-key`)";
     }
     return "unknown envelope error";
 }
@@ -160,8 +191,19 @@ Decryptor::Decryptor(const uint8_t* key, size_t key_size, Sink sink, void* conte
     want_ = kFixedHeaderSize;
 }
 
+Error Decryptor::expect_result_key(const uint8_t* result_key, size_t size) {
+    if (state_ != kHeader || have_ != 0)
+        return Error::misuse;
+    if (!result_key || size != kKeySize)
+        return Error::bad_key;
+    memcpy(expected_result_key_, result_key, kKeySize);
+    expect_result_key_ = true;
+    return Error::ok;
+}
+
 Decryptor::~Decryptor() {
     wipe(key_, sizeof key_);
+    wipe(expected_result_key_, sizeof expected_result_key_);
     cipher_free(cipher_);
     if (record_) {
         wipe(record_, kRecordHeaderSize + size_t(header_.chunk_size) + kTagSize);
@@ -186,9 +228,13 @@ Error Decryptor::on_fixed_header() {
     const size_t key_id_size = h[48];
     if (key_id_size == 0)
         return Error::bad_key_id;
-    if (get_le(h + 10, 2) != kFixedHeaderSize + key_id_size)
+    if (h[49] & ~kFlagResultKeyCheck)
         return Error::bad_header;
-    for (size_t i = 49; i < kFixedHeaderSize; ++i)
+    header_.has_result_key_check = (h[49] & kFlagResultKeyCheck) != 0;
+    const size_t check_size = header_.has_result_key_check ? kResultKeyCheckSize : 0;
+    if (get_le(h + 10, 2) != kFixedHeaderSize + key_id_size + check_size)
+        return Error::bad_header;
+    for (size_t i = 50; i < kFixedHeaderSize; ++i)
         if (h[i] != 0)
             return Error::bad_header;
     const uint64_t chunk_size = get_le(h + 12, 4);
@@ -199,7 +245,7 @@ Error Decryptor::on_fixed_header() {
     header_.key_id_size = key_id_size;
     state_ = kKeyId;
     have_ = 0;
-    want_ = key_id_size;
+    want_ = key_id_size + check_size;
     return Error::ok;
 }
 
@@ -210,8 +256,21 @@ Error Decryptor::on_key_id() {
     memcpy(header_.key_id, id, header_.key_id_size);
     header_.key_id[header_.key_id_size] = 0;
     header_size_ = kFixedHeaderSize + header_.key_id_size;
+    if (header_.has_result_key_check) {
+        memcpy(header_.result_key_check, header_bytes_ + header_size_, kResultKeyCheckSize);
+        header_size_ += kResultKeyCheckSize;
+    }
     if (!key_ok_)
         return Error::bad_key;
+    if (expect_result_key_ && header_.has_result_key_check) {
+        // Compared now (the data key is wiped below), reported once the header has authenticated.
+        uint8_t check[kResultKeyCheckSize];
+        if (!result_key_check(key_, header_.file_id, expected_result_key_, check))
+            return Error::crypto_error;
+        result_key_matches_ = equal_constant_time(check, header_.result_key_check, kResultKeyCheckSize);
+        wipe(check, sizeof check);
+    }
+    wipe(expected_result_key_, sizeof expected_result_key_);
     if (!sha256(header_bytes_, header_size_, header_hash_))
         return Error::crypto_error;
     cipher_ = cipher_new(key_, header_.file_id, false);
@@ -245,6 +304,12 @@ Error Decryptor::on_record_body() {
     Error e = chunk(cipher_, header_hash_, index_, final_, length_, text, text + length_);
     if (e != Error::ok)
         return e;
+    if (index_ == 0 && expect_result_key_) {  // the first tag has authenticated the header
+        if (!header_.has_result_key_check)
+            return Error::result_key_not_committed;
+        if (!result_key_matches_)
+            return Error::result_key_mismatch;
+    }
     ++index_;
     if (sink_ && !sink_(context_, text, length_, final_))
         return Error::sink_failed;
@@ -315,6 +380,24 @@ Encryptor::Encryptor(const uint8_t* key, size_t key_size, const char* key_id, ui
     h[48] = uint8_t(id_size);
     memcpy(h + kFixedHeaderSize, key_id, id_size);
     header_size_ = kFixedHeaderSize + id_size;
+}
+
+Error Encryptor::commit_result_key(const uint8_t* result_key, size_t size) {
+    if (error_ != Error::ok)
+        return error_;
+    if (started_ || finished_ || header_.has_result_key_check)
+        return Error::misuse;
+    if (!result_key || size != kKeySize)
+        return Error::bad_key;
+    uint8_t* h = header_bytes_;
+    if (!result_key_check(key_, header_.file_id, result_key, header_.result_key_check))
+        return Error::crypto_error;
+    header_.has_result_key_check = true;
+    h[49] = kFlagResultKeyCheck;
+    memcpy(h + header_size_, header_.result_key_check, kResultKeyCheckSize);
+    header_size_ += kResultKeyCheckSize;
+    put_le(h + 10, header_size_, 2);
+    return Error::ok;
 }
 
 Encryptor::~Encryptor() {

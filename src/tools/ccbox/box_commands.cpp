@@ -149,11 +149,21 @@ Error box_error(const std::string& file, box::Error e, const AtomicOutput* out =
 
 struct BoxOptions {
     std::string key, key_id, in, out;
+    std::string result_key;  // encrypt: commit the header to this key (docs/box-format.md)
     uint32_t chunk_size = box::kDefaultChunkSize;
 };
 
 Result<void> box_encrypt(const BoxOptions& o) {
     CCBOX_ASSIGN_OR_RETURN(std::string key, read_key(o.key));
+    std::string result_key;
+    if (!o.result_key.empty()) {
+        auto r = read_key(o.result_key);
+        if (!r.ok()) {
+            explicit_bzero(key.data(), key.size());
+            return r.error();
+        }
+        result_key = std::move(r.value());
+    }
     uint8_t file_id[box::kFileIdSize];
     if (RAND_bytes(file_id, sizeof file_id) != 1)
         return Error(CCBOX_CRYPTO_ERROR, "RAND_bytes failed");
@@ -162,6 +172,12 @@ Result<void> box_encrypt(const BoxOptions& o) {
     box::Encryptor enc(reinterpret_cast<const uint8_t*>(key.data()), key.size(), o.key_id.c_str(), o.chunk_size,
                        file_id, sink_to_file, &out);
     explicit_bzero(key.data(), key.size());
+    if (!result_key.empty()) {
+        box::Error e = enc.commit_result_key(reinterpret_cast<const uint8_t*>(result_key.data()), result_key.size());
+        explicit_bzero(result_key.data(), result_key.size());
+        if (e != box::Error::ok)
+            return box_error(o.result_key, e);
+    }
     CCBOX_TRY(stream_file(o.in, [&](const uint8_t* p, size_t n) -> Result<void> {
         box::Error e = enc.feed(p, n);
         return e == box::Error::ok ? ok_result() : Result<void>(box_error(o.out, e, &out));
@@ -209,7 +225,7 @@ Result<void> box_inspect(const std::string& in) {
     int fd = ::open(in.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return Error(CCBOX_IO_ERROR, in + ": cannot open: " + errno_text());
-    uint8_t head[box::kFixedHeaderSize + box::kMaxKeyIdSize];
+    uint8_t head[box::kFixedHeaderSize + box::kMaxKeyIdSize + box::kResultKeyCheckSize];
     ssize_t n = ::read(fd, head, sizeof head);
     struct stat st {};
     ::fstat(fd, &st);
@@ -218,21 +234,30 @@ Result<void> box_inspect(const std::string& in) {
         return Error(CCBOX_IO_ERROR, in + ": read failed: " + errno_text());
     size_t want = box::kFixedHeaderSize;
     if (size_t(n) >= box::kFixedHeaderSize)
-        want += head[48];
+        want += head[48] + ((head[49] & box::kFlagResultKeyCheck) ? box::kResultKeyCheckSize : 0);
     box::Error e = dec.feed(head, size_t(n) < want ? size_t(n) : want);
     if (e == box::Error::ok && !dec.header_ready())
         e = box::Error::truncated;
     if (e != box::Error::ok)
         return box_error(in, e);
     const box::Header& h = dec.header();
-    std::string file_id;
-    for (uint8_t b : h.file_id) {
-        char hex[3];
-        std::snprintf(hex, sizeof hex, "%02x", b);
-        file_id += hex;
-    }
-    std::printf("format:     ccbox box envelope v%u\nkey id:     %s\nchunk size: %u\nfile id:    %s\nfile size:  %lld\n",
-                unsigned(box::kVersion), h.key_id, h.chunk_size, file_id.c_str(), static_cast<long long>(st.st_size));
+    auto hex = [](const uint8_t* p, size_t size) {
+        std::string s;
+        for (size_t i = 0; i < size; ++i) {
+            char two[3];
+            std::snprintf(two, sizeof two, "%02x", p[i]);
+            s += two;
+        }
+        return s;
+    };
+    const std::string file_id = hex(h.file_id, sizeof h.file_id);
+    const std::string check = h.has_result_key_check
+                                  ? "committed (check " + hex(h.result_key_check, sizeof h.result_key_check) + ")"
+                                  : "none";
+    std::printf("format:     ccbox box envelope v%u\nkey id:     %s\nchunk size: %u\nfile id:    %s\n"
+                "result key: %s\nfile size:  %lld\n",
+                unsigned(box::kVersion), h.key_id, h.chunk_size, file_id.c_str(), check.c_str(),
+                static_cast<long long>(st.st_size));
     return ok_result();
 }
 
@@ -247,6 +272,9 @@ public:
         encrypt_->add_option("--key", enc_.key, "data key: 32 bytes raw or 64 hex digits")->required();
         encrypt_->add_option("--key-id", enc_.key_id, "the key's id at the broker (printable ASCII, ≤ 255)")
             ->required();
+        encrypt_->add_option("--result-key", enc_.result_key,
+                             "commit the envelope to the key the job's result must be encrypted under "
+                             "(a key file as --key; required by samples/confidential-analytics)");
         encrypt_->add_option("--chunk-size", enc_.chunk_size, "plaintext bytes per chunk (256 B … 16 MiB)")
             ->capture_default_str();
         encrypt_->add_option("IN", enc_.in)->required();
