@@ -45,7 +45,8 @@ extern "C" int ca_read(uint8_t* buffer, size_t capacity, size_t* size) {
     if (g_host->on_read)
         g_host->on_read();
     size_t n = std::min({capacity, g_host->piece, g_host->input.size() - g_host->at});
-    std::memcpy(buffer, g_host->input.data() + g_host->at, n);
+    if (n)  // an empty input has no data() to copy from
+        std::memcpy(buffer, g_host->input.data() + g_host->at, n);
     g_host->at += n;
     *size = g_host->claim_one_more ? capacity + 1 : n;
     return 0;
