@@ -140,6 +140,13 @@ int ecall_blob_race(size_t len, uint8_t fill) {
 
 uint64_t ecall_secret_address(void) { return (uint64_t)(uintptr_t)g_secret; }
 
+// Enclave memory shaped like a well-formed blob tree: {len 8, marker 1} then 8 bytes of data.
+// A host that names it as its answer must be refused, not have the enclave take its own data
+// for the host's.
+static const uint64_t g_tree_in_enclave[3] = {8, 1, 0x2121544552434553u /* "SECRET!!" */};
+
+uint64_t ecall_tree_in_enclave(void) { return (uint64_t)(uintptr_t)g_tree_in_enclave; }
+
 int ecall_secret_intact(void) {
     return memcmp(g_secret, "the enclave's secret: it never leaves, and nothing overwrites it", 64) == 0;
 }

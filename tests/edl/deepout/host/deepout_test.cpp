@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -316,8 +317,9 @@ int blob_from_host(ccbox_enclave_t* e, size_t len, uint8_t fill) {
 
 TEST_F(DeepOut, HostileBlobAnswersAreRefused) {
     create(hostile_answer);
-    uint64_t secret = 0;
+    uint64_t secret = 0, tree = 0;
     ASSERT_EQ(ecall_secret_address(enclave_, &secret), CCBOX_OK);
+    ASSERT_EQ(ecall_tree_in_enclave(enclave_, &tree), CCBOX_OK);
     const uint64_t base = enclave_->backend->enclave_base();
 
     Block good(enclave_, blob_tree(8, 1, 8, 7));
@@ -328,7 +330,8 @@ TEST_F(DeepOut, HostileBlobAnswersAreRefused) {
         const char* what;
         uint64_t address, size;
     };
-    for (const Placed& c : {Placed{"the block is the enclave's secret", secret, 32},
+    for (const Placed& c : {Placed{"the block is enclave memory shaped like a tree", tree, 24},
+                            Placed{"the block is the enclave's secret", secret, 32},
                             Placed{"the block straddles the start of ELRANGE", base - 16, 64},
                             Placed{"the block wraps the address space", UINT64_MAX - 15, 32},
                             Placed{"an address without a size", reinterpret_cast<uintptr_t>(good.data()), 0},
@@ -414,6 +417,7 @@ TEST_F(DeepOut, BlockRewrittenAfterTheCopyChangesNothing) {
 // Another host thread rewrites the block while the enclave copies it: the length between
 // valid and overflowing, the marker between 1 and an enclave address, the data. The enclave
 // reads the block once and checks only its copy: it gets a consistent tree or refuses.
+// (Its generated code also re-checks every length against the block while it rebuilds.)
 TEST_F(DeepOut, BlockRewrittenDuringTheCopy) {
     create(hostile_answer);
     uint64_t secret = 0;
@@ -421,16 +425,22 @@ TEST_F(DeepOut, BlockRewrittenDuringTheCopy) {
     Block b(enclave_, blob_tree(64, 1, 64, 7));
     b.answer();
     std::atomic<bool> stop{false};
+    std::atomic<uint64_t> flips{0};
     std::thread flipper([&] {
         volatile uint64_t* element = reinterpret_cast<volatile uint64_t*>(b.data());
         for (uint64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
             element[0] = k & 1 ? 64 : (uint64_t{1} << 40);
             element[1] = k & 2 ? 1 : secret;
             b.data()[16 + k % 64] ^= 0x5a;
+            flips.store(k + 1, std::memory_order_relaxed);
         }
     });
+    while (flips.load() == 0)
+        std::this_thread::yield();
+    // Until both outcomes were seen (a loaded machine may schedule the rewriter rarely), at
+    // most 20000 calls: only safety is asserted, the counts are printed.
     int ok = 0, refused = 0;
-    for (int round = 0; round < 400; ++round) {
+    for (int round = 0; round < 20000 && (ok < 20 || refused < 20); ++round) {
         int r = -1;
         ASSERT_EQ(ecall_blob_race(enclave_, &r, 64, 7), CCBOX_OK);
         ASSERT_TRUE(r == 0 || r == kInvalid) << "enc_deepout.c:" << r;
@@ -438,7 +448,7 @@ TEST_F(DeepOut, BlockRewrittenDuringTheCopy) {
     }
     stop = true;
     flipper.join();
-    EXPECT_GT(ok + refused, 0);
+    std::printf("while the host rewrote the block: %d consistent trees, %d refusals\n", ok, refused);
     expect_secret_intact();
 }
 
