@@ -155,6 +155,17 @@ TEST_F(DeepOut, EcallNestedBundle) {
     std::free(b.name);
 }
 
+TEST_F(DeepOut, EcallBundleWithoutItems) {
+    struct bundle b;
+    int ret = -1;
+    ASSERT_EQ(ecall_make_bundle(enclave_, &ret, 0, &b), CCBOX_OK);
+    ASSERT_EQ(ret, 0);
+    EXPECT_EQ(b.count, 0u);
+    EXPECT_EQ(b.items, nullptr);  // the enclave's array of 0 items: nothing to copy, NULL
+    EXPECT_STREQ(b.name, "bundle");
+    std::free(b.name);
+}
+
 TEST_F(DeepOut, EcallArrayOfBlobs) {
     struct blob b[4];
     int ret = -1;
@@ -213,6 +224,18 @@ TEST_F(DeepOut, OcallBlobsComeIntoEnclaveMemory) {
     ASSERT_EQ(ecall_blob_from_host(enclave_, &r, 0, 1), CCBOX_OK);
     EXPECT_EQ(r, 0) << "enc_deepout.c:" << r;
     EXPECT_EQ(host_blocks(), blocks);  // every block the host handed over was freed
+}
+
+// The enclave's copy of the block fits its 1 MiB heap, the rebuilt buffer beside it does not:
+// CCBOX_OUT_OF_MEMORY, the caller's struct zeroed, and nothing kept (the next call has room).
+TEST_F(DeepOut, OcallTreeTooLargeForTheEnclaveHeap) {
+    int r = -1;
+    ASSERT_EQ(ecall_blob_from_host(enclave_, &r, 600 * 1024, 3), CCBOX_OK);
+    EXPECT_EQ(r, CCBOX_OUT_OF_MEMORY) << "enc_deepout.c:" << r;
+    for (int round = 0; round < 3; ++round) {
+        ASSERT_EQ(ecall_blob_from_host(enclave_, &r, 400 * 1024, 3), CCBOX_OK);
+        EXPECT_EQ(r, 0) << "enc_deepout.c:" << r;
+    }
 }
 
 TEST_F(DeepOut, OcallNestedBundle) {
