@@ -74,6 +74,20 @@ ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t fu
                                            size_t input_buffer_size, void* output_buffer, size_t output_buffer_size,
                                            size_t* output_bytes_written);
 
+/* For generated code: callee-allocated [out] data (Open Enclave's deep-copied [out], docs/edl.md)
+ * travels in host memory the enclave can reach.
+ * ccbox_receive_enclave_memory copies `size` bytes at `address`, memory the enclave took with
+ * ccbox_host_malloc, into `destination` and frees it: an ECALL's answer. CCBOX_INVALID_PARAMETER
+ * (and nothing copied or freed) unless it is a live allocation of this enclave of at least
+ * `size` bytes.
+ * ccbox_allocate_enclave_memory gives an OCALL's answer memory the enclave of the OCALL this
+ * thread is running can read, and that enclave frees with ccbox_host_free; NULL when out of
+ * memory or outside an ordinary OCALL. ccbox_free_enclave_memory takes it back unused. */
+ccbox_result_t ccbox_receive_enclave_memory(ccbox_enclave_t* enclave, uint64_t address, size_t size,
+                                            void* destination);
+void* ccbox_allocate_enclave_memory(size_t size);
+void ccbox_free_enclave_memory(void* memory);
+
 /* The detailed message of the last failure of a ccbox call on this thread ("" if none); the
  * create, call, terminate, identity and target-info functions clear it when they start. */
 const char* ccbox_get_last_error(void);

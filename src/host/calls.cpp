@@ -68,7 +68,7 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             void* p = enclave->backend->allocate_shared(size);
             if (p) {
                 std::lock_guard lock(enclave->allocations_mutex);
-                enclave->allocations.insert(p);
+                enclave->allocations[p] = size;
             }
             return write_output(s, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
         }
@@ -83,7 +83,7 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             void* p = enclave->backend->reallocate_shared(old, in[1]);
             if (p) {
                 enclave->allocations.erase(old);
-                enclave->allocations.insert(p);
+                enclave->allocations[p] = in[1];
             }
             return write_output(s, static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)));
         }
@@ -194,6 +194,8 @@ bool run_ocall(ccbox_enclave* enclave, const TcsChannel& channel, uint64_t slot_
 }
 
 }  // namespace
+
+ccbox_enclave* current_ocall_enclave() { return t_active ? t_active->enclave : nullptr; }
 
 namespace {
 

@@ -17,8 +17,8 @@ ccbox_enclave::~ccbox_enclave() {
     }
     {
         std::lock_guard lock(allocations_mutex);
-        for (void* p : allocations)
-            backend->free_shared(p);
+        for (auto& allocation : allocations)
+            backend->free_shared(allocation.first);
     }
     magic = 0;
 }

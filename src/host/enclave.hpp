@@ -11,7 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 namespace ccbox::host {
@@ -40,10 +40,10 @@ struct ccbox_enclave {
     std::atomic<int> active_calls{0};
     bool initialized = false;
     bool debug = false;  // launched in debug mode
-    // Host memory handed to the enclave through ccbox_host_malloc, so that the enclave can
-    // only free what it was given.
+    // Host memory handed to the enclave through ccbox_host_malloc (and its size), so that the
+    // enclave can only free what it was given.
     std::mutex allocations_mutex;
-    std::unordered_set<void*> allocations;
+    std::unordered_map<void*, size_t> allocations;
     // Switchless OCALLs: the queue and its host workers (none unless the setting asks).
     std::unique_ptr<ccbox::host::SwitchlessQueue> switchless;
 
@@ -60,6 +60,9 @@ void clear_last_error();
 // A line on stderr when CCBOX_LOG=debug (what the library did on its own, e.g. which ccboxd
 // it started).
 void debug_log(const std::string& message);
+
+// The enclave whose ordinary OCALL this thread is running (the innermost call), or nullptr.
+ccbox_enclave* current_ocall_enclave();
 
 // Runs ECALL `function_id` on behalf of the public API, with built-in ids allowed.
 ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const void* input, size_t input_size,

@@ -6,27 +6,6 @@
 #include "program.h"
 
 namespace ccbox::edl {
-namespace {
-
-// What Open Enclave's oeedger8r means differently from ccbox-edger8r must not compile to
-// ccbox's meaning. A deep-copied [out] parameter: in OE the callee allocates the pointed-to
-// buffers and the host receives copies; in ccbox the caller supplies the shape. An OE program
-// would pass an uninitialized struct and get its garbage back.
-bool check_openenclave_semantics(const Plan& plan, Diagnostics& diagnostics) {
-    for (const auto* calls : {&plan.ecalls, &plan.ocalls})
-        for (const FunctionPlan& f : *calls)
-            for (const ParamPlan& p : f.params)
-                if (p.deep && p.dir == Direction::Out)
-                    diagnostics.error(p.decl->location,
-                                      "`" + p.name + "' of `" + f.function->name +
-                                          "': a deep-copied [out] struct, whose pointers Open Enclave lets the callee "
-                                          "allocate, is not supported by ccbox (ccbox's [out] takes its shape from the "
-                                          "caller); use [in, out] with caller-sized buffers (docs/openenclave.md)");
-    return !diagnostics.has_errors();
-}
-
-}  // namespace
-
 std::optional<std::vector<GeneratedFile>> compile_edl(const CompileOptions& options, FileProvider& files,
                                                       Diagnostics& diagnostics) {
     LoadOptions load{options.search_paths, options.defines};
@@ -35,10 +14,9 @@ std::optional<std::vector<GeneratedFile>> compile_edl(const CompileOptions& opti
         return std::nullopt;
     if (!check_program(*program, diagnostics))
         return std::nullopt;
-    Plan plan = make_plan(*program);
+    // oeedger8r gives deep [out] parameters Open Enclave's meaning: the callee allocates.
+    Plan plan = make_plan(*program, options.openenclave);
     plan.openenclave = options.openenclave;
-    if (options.openenclave && !check_openenclave_semantics(plan, diagnostics))
-        return std::nullopt;
     const std::string& x = plan.prefix;
     std::vector<GeneratedFile> out;
     std::string args = emit_args_header(*program, plan);

@@ -52,8 +52,10 @@ public:
         w_.line("    " + fail("CCBOX_INVALID_PARAMETER"));
         call();
         results();
+        send_callee_allocated();
         w_.line("*_ccb_written = _ccb_ocur;");
         w_.close(" while (0);");
+        release_callee_allocated();
         w_.line("return _ccb_result;");
         w_.close();
         w_.line();
@@ -87,6 +89,11 @@ private:
                 if (p.deep) {
                     w_.line("size_t " + v("n", p) + " = 0, " + v("io", p) + " = 0, " + v("oo", p) + " = 0;");
                     w_.line("(void)" + v("oo", p) + ";");
+                }
+                if (p.callee_allocates) {
+                    w_.line("(void)" + v("io", p) + ";");
+                    w_.line("uint8_t* " + v("b", p) + " = NULL; /* the block the tree goes back in */");
+                    w_.line("size_t " + v("s", p) + " = 0;");
                 }
             }
         }
@@ -135,6 +142,8 @@ private:
         w_.open("if (_ccb_d != _CCB_NULL)");
         if (p.kind == ParamPlan::Kind::String)
             string(p);
+        else if (p.callee_allocates)
+            callee_allocated(p);
         else if (p.deep)
             deep(p);
         else
@@ -168,6 +177,58 @@ private:
         w_.line("    " + fail("CCBOX_INVALID_PARAMETER"));
         if (has_out(p.dir))
             take_output(p, true);
+    }
+
+    // A callee-allocated [out] tree: the callee gets zeroed elements of its own, no shape.
+    void callee_allocated(const ParamPlan& p) {
+        w_.line(v("n", p) + " = " + render_term(p.multiplier, ref) + ";");
+        w_.line("if (ccbox_safe_mul(" + v("n", p) + ", sizeof(" + p.deep_name + "), &" + v("len", p) + "))");
+        w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+        w_.line("if (_ccb_d != (uint64_t)" + v("len", p) + ")");
+        w_.line("    " + fail("CCBOX_INVALID_PARAMETER"));
+        w_.line("if (!(" + v("p", p) + " = (uint8_t*)malloc(" + v("len", p) + " ? " + v("len", p) + " : 1u)))");
+        w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+        w_.line("memset(" + v("p", p) + ", 0, " + v("len", p) + ");");
+    }
+
+    // After the call: the callee's tree is written into one block of host memory the caller
+    // can take (its address and size in the answer), and the callee's buffers are freed.
+    void send_callee_allocated() {
+        for (const ParamPlan& p : f_.params) {
+            if (!p.callee_allocates)
+                continue;
+            const std::string e = "(" + p.deep_name + "*)" + v("p", p), b = v("b", p), sz = v("s", p);
+            w_.open("if (" + v("p", p) + ")");
+            w_.line("if (" + helper("msr", p.deep_name) + "(" + e + ", " + v("n", p) + ", &" + sz + "))");
+            w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+            w_.open("if (" + sz + ")");
+            w_.line("if (!(" + b + " = (uint8_t*)" + (host_ ? "ccbox_allocate_enclave_memory(" : "ccbox_host_malloc(") +
+                    sz + ")))");
+            w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+            w_.line("_ccb_c = 0;");
+            w_.line("if (" + helper("put", p.deep_name) + "(" + e + ", " + v("n", p) + ", " + b + ", &_ccb_c, 1) || _ccb_c != " +
+                    sz + ")");
+            w_.line("    " + fail("CCBOX_UNEXPECTED"));
+            w_.close();
+            w_.line("_ccb_store64(_ccb_out + " + p.result_offset + ", (uint64_t)(uintptr_t)" + b + ");");
+            w_.line("_ccb_store64(_ccb_out + " + p.result_offset + " + 8u, (uint64_t)" + sz + ");");
+            w_.close();
+        }
+    }
+
+    // The callee's buffers are freed whatever happened (they were allocated with malloc);
+    // the block is the caller's only when the call succeeded.
+    void release_callee_allocated() {
+        for (const ParamPlan& p : f_.params) {
+            if (!p.callee_allocates)
+                continue;
+            w_.open("if (" + v("p", p) + ")");
+            w_.line(helper("fre", p.deep_name) + "((" + p.deep_name + "*)" + v("p", p) + ", " + v("n", p) + ");");
+            w_.line("free(" + v("p", p) + ");");
+            w_.close();
+            w_.line("if (_ccb_result != CCBOX_OK && " + v("b", p) + ")");
+            w_.line(std::string("    ") + (host_ ? "ccbox_free_enclave_memory(" : "ccbox_host_free(") + v("b", p) + ");");
+        }
     }
 
     void deep(const ParamPlan& p) {
@@ -232,7 +293,7 @@ private:
         if (host_ && f_.function->propagate_errno)
             w_.line("memcpy(_ccb_out + " + f_.errno_offset + ", &_ccb_e, sizeof _ccb_e);");
         for (const ParamPlan& p : f_.params) {
-            if (!p.is_pointer() || !has_out(p.dir) || (!p.deep && !p.clean))
+            if (!p.is_pointer() || !has_out(p.dir) || (!p.deep && !p.clean) || p.callee_allocates)
                 continue;
             w_.open("if (" + v("p", p) + ")");
             if (p.deep) {

@@ -58,7 +58,14 @@ private:
                 w_.line("size_t " + v("n", p) + " = 0;");
                 deep = true;
             }
+            if (p.callee_allocates) {
+                w_.line("uint64_t " + v("a", p) + " = 0, " + v("s", p) + " = 0; /* the callee's block */");
+                w_.line("uint8_t* " + v("b", p) + " = NULL; /* our copy of it */");
+                w_.line("int " + v("z", p) + " = 0; /* *" + p.name + " zeroed: ours to clean up */");
+            }
         }
+        if (f_.callee_allocates)
+            w_.line("int _ccb_e = 0;");
         if (deep)
             w_.line("size_t _ccb_c = 0;");
         w_.line("(void)_ccb_res;");
@@ -75,6 +82,10 @@ private:
                 if (p.wide)
                     cond += " || ccbox_safe_mul(" + v("len", p) + ", sizeof(wchar_t), &" + v("len", p) + ")";
                 w_.line("if (" + cond + ")");
+            } else if (p.callee_allocates) {
+                callee_allocated_size(p);
+                w_.close();
+                continue;
             } else if (p.deep) {
                 w_.line(v("n", p) + " = " + render_term(p.multiplier, ref) + ";");
                 w_.line("if (" + helper("msr", p.deep_name) + "(" + p.name + ", " + v("n", p) + ", &" + v("len", p) +
@@ -95,6 +106,16 @@ private:
             }
             w_.close();
         }
+    }
+
+    // A callee-allocated [out] tree: only its element count travels; the caller's elements
+    // are zeroed now, so that whatever happens they hold nothing stale.
+    void callee_allocated_size(const ParamPlan& p) {
+        w_.line(v("n", p) + " = " + render_term(p.multiplier, ref) + ";");
+        w_.line("if (ccbox_safe_mul(" + v("n", p) + ", sizeof(" + p.deep_name + "), &" + v("len", p) + "))");
+        w_.line("    " + fail("CCBOX_INTEGER_OVERFLOW"));
+        w_.line("memset((void*)" + p.name + ", 0, " + v("len", p) + ");");
+        w_.line(v("z", p) + " = 1;");
     }
 
     void allocate() {
@@ -141,7 +162,7 @@ private:
 
     void data() {
         for (const ParamPlan& p : f_.params) {
-            if (!p.is_pointer() || (!has_in(p.dir) && !p.deep))
+            if (!p.is_pointer() || (!has_in(p.dir) && !p.deep) || p.callee_allocates)
                 continue;
             w_.open("if (" + p.name + ")");
             if (p.deep) {
@@ -167,7 +188,8 @@ private:
                     ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
         else
             w_.line(std::string("_ccb_result = ") +
-                    (f_.function->switchless ? "ccbox_switchless_call_host_function(" : "ccbox_call_host_function(") + id +
+                    (f_.function->switchless && !f_.callee_allocates ? "ccbox_switchless_call_host_function("
+                                                                      : "ccbox_call_host_function(") + id +
                     ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
         w_.line("if (_ccb_result != CCBOX_OK)");
         w_.line("    break;");
@@ -204,6 +226,10 @@ private:
         for (const ParamPlan& p : f_.params) {
             if (!p.is_pointer() || !has_out(p.dir))
                 continue;
+            if (p.callee_allocates) {
+                receive_callee_allocated(p);
+                continue;
+            }
             w_.open("if (" + p.name + ")");
             std::string at = "_ccb_res + " + v("oo", p);
             if (p.deep) {
@@ -225,7 +251,68 @@ private:
         }
     }
 
+    // The callee's tree arrives as a block in host memory ({address, size} in the answer):
+    // copied once into memory of ours, the block is given back, and only the copy is checked
+    // and rebuilt into *p, buffer by buffer (docs/edl.md, "Deep copy").
+    void receive_callee_allocated(const ParamPlan& p) {
+        const std::string a = v("a", p), sz = v("s", p), b = v("b", p);
+        const char* bad = host_ ? "CCBOX_UNEXPECTED" : "CCBOX_INVALID_PARAMETER";
+        w_.line("/* " + p.name + ": the tree the callee allocated */");
+        w_.line(a + " = _ccb_load64(_ccb_res + " + p.result_offset + ");");
+        w_.line(sz + " = _ccb_load64(_ccb_res + " + p.result_offset + " + 8u);");
+        w_.line("if (!" + p.name + " && (" + a + " || " + sz + "))");
+        w_.line("    " + fail(bad));
+        w_.line("/* a block exactly when there are elements */");
+        w_.line("if (" + p.name + " && ((" + a + " == 0) != (" + sz + " == 0) || (" + sz + " == 0) != (" + v("len", p) +
+                " == 0)))");
+        w_.line("    " + fail(bad));
+        w_.open("if (" + sz + ")");
+        if (host_) {
+            w_.line("if (!(" + b + " = (uint8_t*)malloc((size_t)" + sz + ")))");
+            w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+            w_.line("if (ccbox_receive_enclave_memory(_ccb_enclave, " + a + ", (size_t)" + sz + ", " + b +
+                    ") != CCBOX_OK)");
+            w_.line("    " + fail(bad));
+            w_.line(a + " = 0; /* received and freed */");
+        } else {
+            w_.line("if (!ccbox_is_outside_enclave((const void*)(uintptr_t)" + a + ", (size_t)" + sz + "))");
+            w_.line("    " + fail(bad));
+            w_.line("if (!(" + b + " = (uint8_t*)malloc((size_t)" + sz + ")))");
+            w_.line("    " + fail("CCBOX_OUT_OF_MEMORY"));
+            w_.line("memcpy(" + b + ", (const void*)(uintptr_t)" + a + ", (size_t)" + sz + "); /* read once */");
+        }
+        w_.line("_ccb_c = 0;");
+        w_.line("if (" + helper("chk", p.deep_name) + "(" + b + ", (size_t)" + sz + ", &_ccb_c, " + v("n", p) +
+                ", 0) || _ccb_c != (size_t)" + sz + ")");
+        w_.line("    " + fail(bad));
+        w_.line("_ccb_c = 0;");
+        w_.line("if ((_ccb_e = " + helper("dup", p.deep_name) + "(" + p.name + ", " + v("n", p) + ", " + b +
+                ", (size_t)" + sz + ", &_ccb_c)) != 0)");
+        w_.line("    { _ccb_result = _ccb_e == 2 ? CCBOX_OUT_OF_MEMORY : " + std::string(bad) + "; break; }");
+        w_.close();
+    }
+
+    // After the call: a callee-allocated tree is all the caller's or, on failure, none of it;
+    // the callee's block goes back to whoever can free it.
+    void release_callee_allocated() {
+        for (const ParamPlan& p : f_.params) {
+            if (!p.callee_allocates)
+                continue;
+            w_.open("if (_ccb_result != CCBOX_OK && " + v("z", p) + ")");
+            w_.line(helper("fre", p.deep_name) + "(" + p.name + ", " + v("n", p) + ");");
+            w_.line("memset((void*)" + p.name + ", 0, " + v("len", p) + ");");
+            w_.close();
+            w_.line("free(" + v("b", p) + ");");
+            w_.line("if (" + v("a", p) + ")");
+            if (host_)
+                w_.line("    (void)ccbox_receive_enclave_memory(_ccb_enclave, " + v("a", p) + ", 0, NULL);");
+            else
+                w_.line("    ccbox_host_free((void*)(uintptr_t)" + v("a", p) + ");");
+        }
+    }
+
     void release() {
+        release_callee_allocated();
         if (host_) {
             w_.line("free(_ccb_out);");
             w_.line("free(_ccb_in);");

@@ -221,6 +221,11 @@ void emit_struct_helpers(CodeWriter& w, const Plan& plan) {
         w.line("static void " + helper("scr", n) +
                "(uint8_t* _ccb_r, const uint8_t* _ccb_src, size_t* _ccb_cur, size_t _ccb_n) _CCB_UNUSED;");
         w.line("static void " + helper("zro", n) + "(" + n + "* _ccb_a, size_t _ccb_n) _CCB_UNUSED;");
+        if (!s.callee_allocated)
+            continue;
+        w.line("static int " + helper("dup", n) + "(" + n +
+               "* _ccb_a, size_t _ccb_n, const uint8_t* _ccb_r, size_t _ccb_lim, size_t* _ccb_cur) _CCB_UNUSED;");
+        w.line("static void " + helper("fre", n) + "(" + n + "* _ccb_a, size_t _ccb_n) _CCB_UNUSED;");
     }
     w.line();
     for (const StructPlan& s : plan.structs) {
@@ -233,6 +238,10 @@ void emit_struct_helpers(CodeWriter& w, const Plan& plan) {
         emit_chk(w, s);
         emit_scr(w, s);
         emit_zro(w, s);
+        if (s.callee_allocated) {
+            emit_dup(w, s);
+            emit_fre(w, s);
+        }
     }
 }
 

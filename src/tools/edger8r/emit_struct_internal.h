@@ -27,5 +27,8 @@ void emit_get(CodeWriter& w, const StructPlan& s);
 void emit_chk(CodeWriter& w, const StructPlan& s);
 void emit_scr(CodeWriter& w, const StructPlan& s);
 void emit_zro(CodeWriter& w, const StructPlan& s);
+// emit_struct_alloc.cpp: callee-allocated [out] trees
+void emit_dup(CodeWriter& w, const StructPlan& s);
+void emit_fre(CodeWriter& w, const StructPlan& s);
 
 }  // namespace ccbox::edl::structs

@@ -102,7 +102,7 @@ ParamPlan plan_param(const Declaration& d, const Symbols& symbols) {
     return p;
 }
 
-FunctionPlan plan_function(const Function& f, uint32_t id, const Symbols& symbols) {
+FunctionPlan plan_function(const Function& f, uint32_t id, const Symbols& symbols, bool callee_allocated_out) {
     FunctionPlan fp;
     fp.function = &f;
     fp.id = id;
@@ -131,6 +131,13 @@ FunctionPlan plan_function(const Function& f, uint32_t id, const Symbols& symbol
     fp.errno_offset = out;
     if (f.propagate_errno)
         out = out == "0" ? "8u" : out + " + 8u";
+    for (ParamPlan& p : fp.params) {
+        if (!callee_allocated_out || !p.deep || p.dir != Direction::Out)
+            continue;
+        p.callee_allocates = fp.callee_allocates = true;
+        p.result_offset = out;
+        out = out == "0" ? "16u" : out + " + 16u";
+    }
     fp.output_header_size = "(size_t)(" + out + ")";
     return fp;
 }
@@ -192,14 +199,16 @@ StructPlan plan_struct(const UserType& t, const Symbols& symbols) {
 
 }  // namespace
 
-Plan make_plan(const Program& program) {
+Plan make_plan(const Program& program, bool callee_allocated_out) {
     Symbols symbols(program);
     Plan plan;
     plan.prefix = program.name;
     for (size_t i = 0; i < program.ecalls.size(); ++i)
-        plan.ecalls.push_back(plan_function(*program.ecalls[i], static_cast<uint32_t>(i), symbols));
+        plan.ecalls.push_back(plan_function(*program.ecalls[i], static_cast<uint32_t>(i), symbols,
+                                             callee_allocated_out));
     for (size_t i = 0; i < program.ocalls.size(); ++i)
-        plan.ocalls.push_back(plan_function(*program.ocalls[i], static_cast<uint32_t>(i), symbols));
+        plan.ocalls.push_back(plan_function(*program.ocalls[i], static_cast<uint32_t>(i), symbols,
+                                             callee_allocated_out));
 
     // Helpers only for the structs a call can carry; every helper is declared before any is
     // defined, so declaration order will do.
@@ -225,6 +234,25 @@ Plan make_plan(const Program& program) {
     for (const UserType* t : program.types)
         if (used.count(t))
             plan.structs.push_back(plan_struct(*t, symbols));
+
+    // The structs of callee-allocated trees also get the helpers that rebuild and free them.
+    std::set<const UserType*> allocated;
+    for (const auto* calls : {&plan.ecalls, &plan.ocalls})
+        for (const FunctionPlan& f : *calls)
+            for (const ParamPlan& p : f.params)
+                if (p.callee_allocates && allocated.insert(p.deep).second)
+                    pending.push_back(p.deep);
+    while (!pending.empty()) {
+        const UserType* t = pending.back();
+        pending.pop_back();
+        for (const StructPlan& sp : plan.structs)
+            if (sp.type == t)
+                for (const MemberPlan& m : sp.members)
+                    if (m.deep && allocated.insert(m.deep).second)
+                        pending.push_back(m.deep);
+    }
+    for (StructPlan& sp : plan.structs)
+        sp.callee_allocated = allocated.count(sp.type) != 0;
     return plan;
 }
 

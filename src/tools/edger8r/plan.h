@@ -49,6 +49,11 @@ struct ParamPlan {
     std::string clean_name;
     bool user_struct_value = false;        // Value of an EDL struct type: cleaned before it is sent
     bool is_bool = false;                  // Value of type bool: any byte but 0 reads as true
+    // A deep [out] struct whose buffers the callee allocates (Open Enclave's meaning, oeedger8r):
+    // the tree comes back in its own block of host memory, whose address and size are the
+    // 16 bytes at result_offset of the output header (docs/edl.md, "Deep copy").
+    bool callee_allocates = false;
+    std::string result_offset;
 };
 
 struct FunctionPlan {
@@ -63,6 +68,7 @@ struct FunctionPlan {
     std::string output_header_size;  // C expression
     std::vector<std::string> slot_offsets;  // input header offset of each parameter
     std::string errno_offset;        // output offset of errno (propagate_errno)
+    bool callee_allocates = false;   // a parameter has callee_allocates
 };
 
 struct MemberPlan {
@@ -85,6 +91,7 @@ struct StructPlan {
     const UserType* type = nullptr;
     std::string name;  // the C name: the typedef emitted in X_args.h
     bool deep = false;
+    bool callee_allocated = false;  // part of a callee-allocated [out] tree: dup/fre helpers too
     std::vector<MemberPlan> members;
 };
 
@@ -97,6 +104,7 @@ struct Plan {
     bool openenclave = false;
 };
 
-Plan make_plan(const Program& program);
+// callee_allocated_out: deep [out] parameters get Open Enclave's meaning (oeedger8r).
+Plan make_plan(const Program& program, bool callee_allocated_out = false);
 
 }  // namespace ccbox::edl

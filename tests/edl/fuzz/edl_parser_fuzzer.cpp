@@ -36,6 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         options.search_paths = {"inc"};
         if (defined)
             options.defines = {"A", "B", "X"};
+        options.openenclave = defined;  // oeedger8r too: its callee-allocated deep [out] emitters
         Diagnostics diagnostics;
         auto out = compile_edl(options, files, diagnostics);
         for (const Diagnostic& d : diagnostics.list())

@@ -1,15 +1,16 @@
 #!/bin/sh
-# Regenerates the golden EDL's five files with one generator and compares them with the
+# Regenerates a golden EDL's five files with one generator and compares them with the
 # committed copies in GOLDEN_DIR/EXPECTED (expected: ccbox-edger8r; expected-oe: oeedger8r).
-#   check.sh GENERATOR GOLDEN_DIR EXPECTED OUTDIR     (a test: fails on any difference)
+#   check.sh GENERATOR GOLDEN_DIR EXPECTED OUTDIR [NAME]   (NAME.edl, golden by default;
+#                                                           a test: fails on any difference)
 #   CCBOX_UPDATE_GOLDEN=1 check.sh ...                (rewrites the committed copies)
 set -eu
-edger8r=$1 golden=$2 expected=$3 out=$4
+edger8r=$1 golden=$2 expected=$3 out=$4 name=${5:-golden}
 rm -rf "$out"
 mkdir -p "$out"
-"$edger8r" --trusted-dir "$out" --untrusted-dir "$out" "$golden/golden.edl"
+"$edger8r" --trusted-dir "$out" --untrusted-dir "$out" "$golden/$name.edl"
 status=0
-for f in golden_args.h golden_t.h golden_t.c golden_u.h golden_u.c; do
+for f in "${name}_args.h" "${name}_t.h" "${name}_t.c" "${name}_u.h" "${name}_u.c"; do
     [ -f "$out/$f" ] || { echo "$edger8r wrote no $f"; exit 1; }
     if [ "${CCBOX_UPDATE_GOLDEN:-0}" = 1 ]; then
         cp "$out/$f" "$golden/$expected/$f"

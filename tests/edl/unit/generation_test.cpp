@@ -155,6 +155,40 @@ TEST(Generation, ReceiverChecksEverythingItIsGiven) {
     EXPECT_TRUE(contains(c, "_ccb_scr_S("));
 }
 
+// A deep [out] struct: ccbox-edger8r takes the tree's shape from the caller; oeedger8r gives it
+// Open Enclave's meaning, the callee allocates (docs/edl.md, "Callee-allocated deep [out]").
+TEST(Generation, DeepOutIsCallerShapedOrCalleeAllocated) {
+    const std::string edl = R"(enclave {
+        struct D { size_t size; [size=size] uint8_t* data; };
+        trusted { public int get([out] D* d); };
+        untrusted { int put([out] D* d) transition_using_threads; };
+    };)";
+    auto ccbox = compile(edl);
+    ASSERT_TRUE(ccbox.ok) << ccbox.messages();
+    EXPECT_TRUE(contains(ccbox.file("t_t.c"), "_ccb_zro_D("));
+    EXPECT_FALSE(contains(ccbox.file("t_t.c"), "_ccb_dup_D"));
+    EXPECT_TRUE(contains(ccbox.file("t_t.c"), "ccbox_switchless_call_host_function(t_fcn_id_put"));
+
+    Source s;
+    s.main = edl;
+    s.openenclave = true;
+    auto oe = compile(s);
+    ASSERT_TRUE(oe.ok) << oe.messages();
+    std::string t = oe.file("t_t.c"), u = oe.file("t_u.c");
+    // ECALL: the enclave writes the tree into host memory, the host proxy takes it
+    EXPECT_TRUE(contains(t, "ccbox_host_malloc(_ccb_s_d)"));
+    EXPECT_TRUE(contains(t, "_ccb_fre_D((D*)_ccb_p_d, _ccb_n_d);"));
+    EXPECT_TRUE(contains(u, "ccbox_receive_enclave_memory(_ccb_enclave, _ccb_a_d, (size_t)_ccb_s_d, _ccb_b_d)"));
+    EXPECT_TRUE(contains(u, "_ccb_dup_D(d, _ccb_n_d, _ccb_b_d, (size_t)_ccb_s_d, &_ccb_c)"));
+    // OCALL: the host allocates the block for the enclave, which checks it and reads it once
+    EXPECT_TRUE(contains(u, "ccbox_allocate_enclave_memory(_ccb_s_d)"));
+    EXPECT_TRUE(contains(t, "if (!ccbox_is_outside_enclave((const void*)(uintptr_t)_ccb_a_d, (size_t)_ccb_s_d))"));
+    EXPECT_TRUE(contains(t, "memcpy(_ccb_b_d, (const void*)(uintptr_t)_ccb_a_d, (size_t)_ccb_s_d); /* read once */"));
+    // and the block needs the OCALL's own thread: no switchless call
+    EXPECT_TRUE(contains(t, "ccbox_call_host_function(t_fcn_id_put"));
+    EXPECT_FALSE(contains(t, "ccbox_switchless_call_host_function"));
+}
+
 TEST(Generation, IdenticalInputGivesIdenticalOutput) {
     auto a = compile(kEdl), b = compile(kEdl);
     ASSERT_EQ(a.files.size(), b.files.size());

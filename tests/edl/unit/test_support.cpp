@@ -28,6 +28,7 @@ Compiled compile(const Source& source) {
     options.trusted = source.trusted;
     options.untrusted = source.untrusted;
     options.header_only = source.header_only;
+    options.openenclave = source.openenclave;
     ccbox::edl::Diagnostics diagnostics;
     auto out = ccbox::edl::compile_edl(options, files, diagnostics);
     Compiled c;
