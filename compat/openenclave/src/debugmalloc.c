@@ -6,6 +6,7 @@
 
 #include <malloc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,13 +46,14 @@ static void record(void* p, size_t size, void* caller)
     pthread_mutex_unlock(&lock);
 }
 
-static void forget(void* p)
+/* By address: realloc's old pointer is forgotten after the call, when it may be dangling. */
+static void forget_address(uintptr_t address)
 {
-    if (!p)
+    if (!address)
         return;
     pthread_mutex_lock(&lock);
     for (struct block** link = &blocks; *link; link = &(*link)->next) {
-        if ((*link)->ptr == p) {
+        if ((uintptr_t)(*link)->ptr == address) {
             struct block* b = *link;
             *link = b->next;
             free(b);
@@ -60,6 +62,8 @@ static void forget(void* p)
     }
     pthread_mutex_unlock(&lock);
 }
+
+static void forget(void* p) { forget_address((uintptr_t)p); }
 
 /* As Open Enclave's debug malloc: new blocks are zeroed, freed ones filled with 0x0D (to show
  * use after free). */
@@ -89,9 +93,10 @@ void* oe_calloc(size_t nmemb, size_t size)
 
 void* oe_realloc(void* ptr, size_t size)
 {
+    uintptr_t old = (uintptr_t)ptr;
     void* p = realloc(ptr, size);
     if (p || size == 0)
-        forget(ptr);
+        forget_address(old);
     record(p, size, __builtin_return_address(0));
     return p;
 }
