@@ -39,7 +39,7 @@ for name in $names; do
         # The test build (scripts/test.sh): everything, benchmarks aside (they would measure
         # the sanitizers), and the whole suite. CCBOX_CTEST_ARGS: more ctest arguments.
         configure_and_build sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCCBOX_SANITIZE=address,undefined \
-            -DCCBOX_SANITIZE_ENCLAVES=ON -DCCBOX_BUILD_BENCH=OFF
+            -DCCBOX_SANITIZE_ENCLAVES=ON -DCCBOX_BUILD_TESTS=ON -DCCBOX_BUILD_FUZZERS=ON -DCCBOX_BUILD_BENCH=OFF
         echo "== sanitize: tests"
         # shellcheck disable=SC2086
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
