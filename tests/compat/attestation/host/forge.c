@@ -1,0 +1,44 @@
+/* The host's forgeries of attestation certificates (tests/compat/attestation): what an
+ * adversary can make from a genuine one without the enclave's key. */
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A new self-signed certificate for a fresh key of the adversary's, carrying the genuine
+ * certificate's extensions (its evidence): the evidence is genuine, the key is not the one it
+ * binds. Returns the DER size written to *out (malloc'd), or 0. */
+size_t forge_rekeyed_certificate(const unsigned char* der, size_t size, unsigned char** out)
+{
+    const unsigned char* p = der;
+    X509* genuine = d2i_X509(NULL, &p, (long)size);
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* forged = X509_new();
+    size_t result = 0;
+    if (!genuine || !key || !forged)
+        goto done;
+    X509_set_version(forged, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(forged), 4242);
+    X509_set_subject_name(forged, X509_get_subject_name(genuine));
+    X509_set_issuer_name(forged, X509_get_subject_name(genuine));
+    X509_set1_notBefore(forged, X509_get0_notBefore(genuine));
+    X509_set1_notAfter(forged, X509_get0_notAfter(genuine));
+    X509_set_pubkey(forged, key);
+    for (int i = 0; i < X509_get_ext_count(genuine); ++i)
+        X509_add_ext(forged, X509_get_ext(genuine, i), -1);
+    if (!X509_sign(forged, key, EVP_sha256()))
+        goto done;
+    unsigned char* buf = NULL;
+    int n = i2d_X509(forged, &buf);
+    if (n > 0) {
+        *out = buf;
+        result = (size_t)n;
+    }
+done:
+    X509_free(genuine);
+    X509_free(forged);
+    EVP_PKEY_free(key);
+    return result;
+}
