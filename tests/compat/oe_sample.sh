@@ -73,7 +73,25 @@ data-sealing)
     ;;
 esac
 
-step make
+case $sample in
+attestation)
+    # Its EDL returns format settings, keys and evidence through deep-copied [out] structs the
+    # enclave allocates (as data-sealing's): until oeedger8r generates them (being added), the
+    # build stops with that refusal and the sample is skipped, saying why. The attestation API it
+    # calls is tested on its own in oe_compat.attestation.
+    if ! make >"$work/build.log" 2>&1; then
+        if grep -qF "a deep-copied [out] struct, whose pointers Open Enclave lets the callee allocate" "$work/build.log"; then
+            echo "skipped: attestation: oeedger8r does not yet generate deep-copied [out] structs (its EDL's"
+            echo "get_enclave_format_settings etc.); see docs/openenclave.md"
+            exit 77
+        fi
+        echo "attestation: make failed:"
+        cat "$work/build.log"
+        exit 1
+    fi
+    ;;
+*) step make ;;
+esac
 case $sample in
 helloworld)
     run run isolated
@@ -124,6 +142,19 @@ switchless)
         "1000000 host_increment_regular() calls: 1000000 + 1000000 = 2000000." \
         "1000000 enclave_decrement_switchless() calls: 1000000 - 1000000 = 0." \
         "1000000 enclave_decrement_regular() calls: 1000000 - 1000000 = 0."
+    ;;
+attestation)
+    # local (runsgxlocal) and remote (runsgxremote), both directions, each backend; `run` is
+    # both. The remote verification inside the enclaves is under the root their host supplies
+    # (the sample passes none): it says so once per enclave.
+    run run isolated
+    run run sim
+    for l in "$work"/run-isolated.log "$work"/run-sim.log; do
+        expect "$l" "attestation succeeded" "verify_evidence_and_set_public_key succeeded." \
+            "Decrypted data matches with the enclave internal secret" "Host: Success" "Host:  succeeded" \
+            "the evidence is verified under the root the host supplied"
+        if grep -q "Host:  failed" "$l"; then echo "attestation: a run failed:"; cat "$l"; exit 1; fi
+    done
     ;;
 *)
     echo "oe_sample.sh: no checks for $sample"

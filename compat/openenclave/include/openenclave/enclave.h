@@ -18,6 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* As OE's enclave.h (through its bits/ headers): OE's samples use memcpy/malloc without
+ * including them (attestation's dispatcher.cpp). */
+#include <stdlib.h>
+#include <string.h>
 
 OE_EXTERNC_BEGIN
 

@@ -1,6 +1,9 @@
 /* The host's forgeries of attestation certificates (tests/compat/attestation): what an
  * adversary can make from a genuine one without the enclave's key. */
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -41,4 +44,32 @@ done:
     X509_free(forged);
     EVP_PKEY_free(key);
     return result;
+}
+
+/* The public half of the PEM private key at `path`, as PEM (malloc'd, NUL-terminated), or NULL;
+ * with `other_key`, the public half of a fresh RSA-2048 key instead (not an SGX signing key). */
+char* public_key_pem(const char* path, int other_key)
+{
+    EVP_PKEY* key = NULL;
+    if (other_key) {
+        key = EVP_RSA_gen(2048);
+    } else {
+        BIO* in = BIO_new_file(path, "r");
+        key = in ? PEM_read_bio_PrivateKey(in, NULL, NULL, NULL) : NULL;
+        BIO_free(in);
+    }
+    BIO* out = BIO_new(BIO_s_mem());
+    char* pem = NULL;
+    if (key && out && PEM_write_bio_PUBKEY(out, key)) {
+        char* data = NULL;
+        long n = BIO_get_mem_data(out, &data);
+        pem = malloc((size_t)n + 1);
+        if (pem) {
+            memcpy(pem, data, (size_t)n);
+            pem[n] = 0;
+        }
+    }
+    BIO_free(out);
+    EVP_PKEY_free(key);
+    return pem;
 }

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <openenclave/attestation/custom_claims.h>
 #include <openenclave/attestation/sgx/evidence.h>
+#include <openenclave/attestation/sgx/report.h>
 #include <openenclave/attestation/verifier.h>
 #include <openenclave/host.h>
 
@@ -17,6 +18,7 @@
 #include "oe_attest_u.h"
 
 size_t forge_rekeyed_certificate(const unsigned char* der, size_t size, unsigned char** out);
+char* public_key_pem(const char* path, int other_key);
 /* libccbox_oehost.a's answer to the enclave's collateral OCALL: what the host has. */
 int oe_ccbox_get_collateral_ocall(uint8_t* collateral, size_t collateral_size, size_t* collateral_needed,
                                   uint8_t* roots, size_t roots_size, size_t* roots_needed);
@@ -128,10 +130,40 @@ static void check_custom_claims(void)
     oe_free_serialized_custom_claims(buf);
 }
 
+/* The platform provisioned under a production PKI whose collateral and root the host's
+ * CCBOX_OE_COLLATERAL / CCBOX_OE_TRUSTED_ROOTS name (oe_attest.sh, as root): the quote is a
+ * production platform's. The host's own verification says so; an enclave given that root by
+ * the host must not believe it (the host chose it: it could be the host's own PKI), and only a
+ * root the enclave pins makes its verdict production. */
+static void check_production(oe_enclave_t* a, oe_enclave_t* b, const char* roots)
+{
+    static uint8_t remote[65536];
+    size_t remote_size = 0;
+    char summary[1024];
+    EXPECT(OE_OK, make_evidence(b, RET, 0, NULL, 0, "production", 0, remote, sizeof remote, &remote_size));
+    oe_claim_t* claims = NULL;
+    size_t length = 0;
+    oe_policy_t production = {OE_POLICY_CCBOX_REQUIRE_PRODUCTION, NULL, 0};
+    CHECK(oe_verify_evidence(&k_ecdsa, remote, remote_size, NULL, 0, &production, 1, &claims, &length) == OE_OK);
+    CHECK(claim_is(claims, length, OE_CLAIM_CCBOX_PLATFORM_MODE, "production"));
+    CHECK(claim_is(claims, length, OE_CLAIM_CCBOX_TRUSTED_ROOT, "local"));
+    oe_free_claims(claims, length);
+    EXPECT(OE_OK, verify(a, RET, 0, remote, remote_size, 0, "", summary, sizeof summary));
+    CHECK(strstr(summary, " mode=development root=host ") != NULL);
+    EXPECT(OE_CONSTRAINT_FAILED, verify(a, RET, 0, remote, remote_size, 1, "", summary, sizeof summary));
+    EXPECT(OE_OK, verify(a, RET, 0, remote, remote_size, 1 | 4, roots, summary, sizeof summary));
+    CHECK(strstr(summary, " mode=production root=policy ") != NULL);
+    /* an attestation certificate: the same */
+    static uint8_t cert[65536];
+    size_t cert_size = 0;
+    EXPECT(OE_OK, make_certificate(b, RET, cert, sizeof cert, &cert_size));
+    EXPECT(OE_OK, verify_certificate(a, RET, cert, cert_size)); /* checks root=host, development */
+}
+
 int main(int argc, char** argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s ENCLAVE_A ENCLAVE_B ROOT_CA_PEM\n", argv[0]);
+    if (argc != 4 && !(argc == 5 && strcmp(argv[4], "production") == 0)) {
+        fprintf(stderr, "usage: %s ENCLAVE_A ENCLAVE_B ROOT_CA_PEM [production]\n", argv[0]);
         return 2;
     }
     uint32_t flags = OE_ENCLAVE_FLAG_DEBUG;
@@ -143,6 +175,20 @@ int main(int argc, char** argv)
         oe_create_oe_attest_enclave(argv[2], OE_ENCLAVE_TYPE_AUTO, flags, NULL, 0, &b) != OE_OK) {
         fprintf(stderr, "cannot create the enclaves\n");
         return 1;
+    }
+    if (argc == 5) {
+        const char* roots = read_text(argv[3]);
+        CHECK(roots != NULL);
+        if (roots)
+            check_production(a, b, roots);
+        oe_terminate_enclave(a);
+        oe_terminate_enclave(b);
+        if (failures) {
+            fprintf(stderr, "%d check(s) failed\n", failures);
+            return 1;
+        }
+        printf("oe_attest: all checks passed\n");
+        return 0;
     }
     check_custom_claims();
 
@@ -304,6 +350,24 @@ int main(int argc, char** argv)
     const oe_claim_t* cid = find(claims, length, OE_CLAIM_UNIQUE_ID);
     CHECK(cid && cid->value_size == 32 && memcmp(cid->value, id_b, 32) == 0);
     CHECK(claim_is(claims, length, OE_CLAIM_CCBOX_TRUSTED_ROOT, "local"));
+    /* the signer id OE's samples compute from the signing key's public half */
+    {
+        char* pem = public_key_pem("private.pem", 0);
+        uint8_t signer[32];
+        size_t signer_size = sizeof signer;
+        CHECK(pem && oe_sgx_get_signer_id_from_public_key(pem, strlen(pem) + 1, signer, &signer_size) == OE_OK &&
+              signer_size == 32);
+        const oe_claim_t* sid = find(claims, length, OE_CLAIM_SIGNER_ID);
+        CHECK(sid && sid->value_size == 32 && memcmp(sid->value, signer, 32) == 0);
+        signer_size = 16;
+        CHECK(pem && oe_sgx_get_signer_id_from_public_key(pem, strlen(pem), signer, &signer_size) ==
+                         OE_BUFFER_TOO_SMALL && signer_size == 32);
+        free(pem);
+        pem = public_key_pem(NULL, 1); /* RSA-2048, e = 65537: not an SGX signing key */
+        CHECK(pem && oe_sgx_get_signer_id_from_public_key(pem, strlen(pem), signer, &signer_size) ==
+                         OE_INVALID_PARAMETER);
+        free(pem);
+    }
     oe_free_claims(claims, length);
     EXPECT(OE_OK, verify_certificate(a, RET, cert, cert_size));
     /* the genuine evidence on the adversary's key */
