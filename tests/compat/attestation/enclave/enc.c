@@ -210,3 +210,69 @@ int own_identity(uint8_t* unique_id)
     }
     return r;
 }
+
+/* 0 when `public_pem` and `private_pem` are one key pair. */
+static int is_pair(const uint8_t* public_pem, size_t public_size, const uint8_t* private_pem, size_t private_size)
+{
+    BIO* a = BIO_new_mem_buf(public_pem, (int)public_size - 1);
+    BIO* b = BIO_new_mem_buf(private_pem, (int)private_size - 1);
+    EVP_PKEY* pub = a ? PEM_read_bio_PUBKEY(a, NULL, NULL, NULL) : NULL;
+    EVP_PKEY* priv = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    const int pair = pub && priv && EVP_PKEY_eq(pub, priv) == 1;
+    EVP_PKEY_free(pub);
+    EVP_PKEY_free(priv);
+    BIO_free(a);
+    BIO_free(b);
+    return pair ? 0 : 1;
+}
+
+#define KCHECK(n, cond)   \
+    do {                  \
+        if (!(cond))      \
+            return 100 + (n); \
+    } while (0)
+
+int check_keys(int policy, char* pem, size_t cap)
+{
+    char shared[] = "shared", other[] = "other";
+    oe_asymmetric_key_params_t p = {OE_ASYMMETRIC_KEY_EC_SECP256P1, OE_ASYMMETRIC_KEY_PEM, shared, sizeof shared};
+    uint8_t *pub = NULL, *priv = NULL, *pub2 = NULL, *again = NULL, *info = NULL, *info2 = NULL, *other_pub = NULL;
+    size_t pub_n = 0, priv_n = 0, pub2_n = 0, again_n = 0, info_n = 0, info2_n = 0, other_n = 0;
+    KCHECK(1, oe_get_public_key_by_policy(policy, &p, &pub, &pub_n, &info, &info_n) == OE_OK && info_n == 512 &&
+                  pub_n && pub[pub_n - 1] == 0);
+    KCHECK(2, oe_get_private_key_by_policy(policy, &p, &priv, &priv_n, NULL, NULL) == OE_OK);
+    KCHECK(3, is_pair(pub, pub_n, priv, priv_n) == 0);                      /* the two calls agree */
+    KCHECK(4, oe_get_public_key_by_policy(policy, &p, &pub2, &pub2_n, &info2, &info2_n) == OE_OK &&
+                  pub2_n == pub_n && memcmp(pub, pub2, pub_n) == 0);       /* and again */
+    KCHECK(5, oe_get_public_key(&p, info, info_n, &again, &again_n) == OE_OK && again_n == pub_n &&
+                  memcmp(again, pub, pub_n) == 0);                         /* from key_info */
+    oe_asymmetric_key_params_t q = p;
+    q.user_data = other;
+    q.user_data_size = sizeof other;
+    KCHECK(6, oe_get_public_key_by_policy(policy, &q, &other_pub, &other_n, NULL, NULL) == OE_OK &&
+                  (other_n != pub_n || memcmp(other_pub, pub, pub_n) != 0)); /* other user data, other key */
+    uint8_t* none = NULL;
+    size_t none_n = 0;
+    KCHECK(7, oe_get_private_key(&q, info, info_n, &none, &none_n) == OE_INVALID_PARAMETER && !none);
+    info[40] ^= 1; /* key_info changed: its KEYID is not these parameters' */
+    KCHECK(8, oe_get_private_key(&p, info, info_n, &none, &none_n) == OE_INVALID_PARAMETER && !none);
+    info[40] ^= 1;
+    KCHECK(9, oe_get_private_key(&p, info, 100, &none, &none_n) == OE_INVALID_PARAMETER && !none);
+    q = p;
+    q.type = (oe_asymmetric_key_type_t)2;
+    KCHECK(10, oe_get_public_key_by_policy(policy, &q, &none, &none_n, NULL, NULL) == OE_UNSUPPORTED && !none);
+    /* the pair makes an attestation certificate (as attested_tls's enclaves do) */
+    uint8_t* cert = NULL;
+    size_t cert_n = 0;
+    KCHECK(11, oe_get_attestation_certificate_with_evidence_v2(&k_ecdsa, (const unsigned char*)"CN=k,O=ccbox,C=ZZ", priv,
+                                                               priv_n, pub, pub_n, NULL, 0, &cert, &cert_n) == OE_OK);
+    oe_free_attestation_certificate(cert);
+    KCHECK(12, pub_n <= cap);
+    memcpy(pem, pub, pub_n);
+    oe_free_key(pub, pub_n, info, info_n);
+    oe_free_key(priv, priv_n, NULL, 0);
+    oe_free_key(pub2, pub2_n, info2, info2_n);
+    oe_free_key(again, again_n, NULL, 0);
+    oe_free_key(other_pub, other_n, NULL, 0);
+    return 0;
+}

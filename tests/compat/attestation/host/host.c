@@ -160,10 +160,48 @@ static void check_production(oe_enclave_t* a, oe_enclave_t* b, const char* roots
     EXPECT(OE_OK, verify_certificate(a, RET, cert, cert_size)); /* checks root=host, development */
 }
 
+static int write_file(const char* dir, const char* name, const void* data, size_t size)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE* f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, size, f) == size;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    return ok;
+}
+
+/* What OE's `oeutil generate-evidence` makes for OE's host_verify sample, from B: SGX ECDSA
+ * evidence, its endorsements (the host's collateral) and an attestation certificate. */
+static int export_evidence(oe_enclave_t* b, const char* dir)
+{
+    static uint8_t evidence[65536], cert[65536], collateral[1 << 20], roots[1 << 16];
+    size_t evidence_size = 0, cert_size = 0, collateral_size = 0, roots_size = 0;
+    EXPECT(OE_OK, make_evidence(b, RET, 0, NULL, 0, "host_verify", 0, evidence, sizeof evidence, &evidence_size));
+    EXPECT(OE_OK, make_certificate(b, RET, cert, sizeof cert, &cert_size));
+    CHECK(oe_ccbox_get_collateral_ocall(collateral, sizeof collateral, &collateral_size, roots, sizeof roots,
+                                        &roots_size) == OE_OK);
+    CHECK(write_file(dir, "sgx_evidence.bin", evidence, evidence_size));
+    CHECK(write_file(dir, "sgx_endorsements.bin", collateral, collateral_size));
+    CHECK(write_file(dir, "sgx_cert_ec.der", cert, cert_size));
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char** argv)
 {
+    if (argc == 4 && strcmp(argv[2], "--export") == 0) {
+        /* oe_attest_host ENCLAVE_B --export DIR */
+        uint32_t f = OE_ENCLAVE_FLAG_DEBUG | (getenv("OE_ATTEST_SIMULATE") ? OE_ENCLAVE_FLAG_SIMULATE : 0);
+        oe_enclave_t* b = NULL;
+        if (oe_create_oe_attest_enclave(argv[1], OE_ENCLAVE_TYPE_AUTO, f, NULL, 0, &b) != OE_OK)
+            return 1;
+        int r = export_evidence(b, argv[3]);
+        oe_terminate_enclave(b);
+        return r;
+    }
     if (argc != 4 && !(argc == 5 && strcmp(argv[4], "production") == 0)) {
-        fprintf(stderr, "usage: %s ENCLAVE_A ENCLAVE_B ROOT_CA_PEM [production]\n", argv[0]);
+        fprintf(stderr, "usage: %s ENCLAVE_A ENCLAVE_B ROOT_CA_PEM [production]\n"
+                        "       %s ENCLAVE_B --export DIR\n", argv[0], argv[0]);
         return 2;
     }
     uint32_t flags = OE_ENCLAVE_FLAG_DEBUG;
@@ -389,6 +427,17 @@ int main(int argc, char** argv)
         CHECK(oe_verify_attestation_certificate_with_evidence_v2(cert, cert_size, NULL, 0, NULL, 0, &claims,
                                                                  &length) == CCBOX_INVALID_SIGNATURE);
         EXPECT(CCBOX_INVALID_SIGNATURE, verify_certificate(a, RET, cert, cert_size));
+    }
+
+    /* keys by policy: UNIQUE differs between A and B, PRODUCT (one signer) does not */
+    {
+        static char pem_a[4096], pem_b[4096];
+        EXPECT(0, check_keys(a, RET, OE_SEAL_POLICY_UNIQUE, pem_a, sizeof pem_a));
+        EXPECT(0, check_keys(b, RET, OE_SEAL_POLICY_UNIQUE, pem_b, sizeof pem_b));
+        CHECK(strcmp(pem_a, pem_b) != 0);
+        EXPECT(0, check_keys(a, RET, OE_SEAL_POLICY_PRODUCT, pem_a, sizeof pem_a));
+        EXPECT(0, check_keys(b, RET, OE_SEAL_POLICY_PRODUCT, pem_b, sizeof pem_b));
+        CHECK(strcmp(pem_a, pem_b) == 0);
     }
 
     oe_terminate_enclave(a);
