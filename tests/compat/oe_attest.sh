@@ -32,6 +32,12 @@ for backend in isolated sim; do
     fi
     case "$out" in *"oe_attest: all checks passed"*) ;; *) echo "$out"; exit 1 ;; esac
     echo "oe_attest ($backend): ok"
+    if ! out=$(./oe_attest_liar ./enclave_a.signed ./enclave_b.signed "$root" 2>&1); then
+        echo "oe_attest_liar ($backend) failed:"
+        echo "$out"
+        exit 1
+    fi
+    echo "oe_attest_liar ($backend): ok"
 done
 # As root, the isolated backend's platform is a production one: provisioned under a production
 # PKI whose collateral and root the host names (CCBOX_OE_COLLATERAL, CCBOX_OE_TRUSTED_ROOTS),

@@ -17,6 +17,10 @@ OE_EXTERNC_BEGIN
 oe_result_t oe_ccbox_default_sources(uint8_t** collateral, size_t* collateral_size, char** roots, size_t* roots_size,
                                      const char** root_source);
 
+/* Host side: the host's answer to the enclave's collateral OCALL (the sources above). */
+int oe_ccbox_host_collateral(uint8_t* collateral, size_t collateral_size, size_t* collateral_needed, uint8_t* roots,
+                             size_t roots_size, size_t* roots_needed);
+
 /* The verifier's policies as ccbox's, with the endorsements and roots to use. */
 typedef struct oe_ccbox_verification {
     ccbox_policy_t policies[8];

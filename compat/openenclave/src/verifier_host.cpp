@@ -84,10 +84,11 @@ extern "C" oe_result_t oe_ccbox_default_sources(uint8_t** collateral, size_t* co
     return OE_OK;
 }
 
-// The host's implementation of the OCALL: the same sources. Sizes needed are always written;
-// OE_BUFFER_TOO_SMALL when either buffer is short (the enclave asks again).
-extern "C" int oe_ccbox_get_collateral_ocall(uint8_t* collateral, size_t collateral_size, size_t* collateral_needed,
-                                             uint8_t* roots, size_t roots_size, size_t* roots_needed) {
+// What the host answers to an enclave's oe_ccbox_get_collateral_ocall (collateral_ocall.cpp):
+// the same sources. Sizes needed are always written; OE_BUFFER_TOO_SMALL when either buffer is
+// short (the enclave asks again).
+extern "C" int oe_ccbox_host_collateral(uint8_t* collateral, size_t collateral_size, size_t* collateral_needed,
+                                        uint8_t* roots, size_t roots_size, size_t* roots_needed) {
     if (!collateral_needed || !roots_needed)
         return OE_INVALID_PARAMETER;
     *collateral_needed = *roots_needed = 0;

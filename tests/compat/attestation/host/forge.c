@@ -73,3 +73,44 @@ char* public_key_pem(const char* path, int other_key)
     EVP_PKEY_free(key);
     return pem;
 }
+
+/* The adversary's own root CA (a fresh P-256 key, self-signed, CA:TRUE), as PEM (malloc'd). */
+char* adversary_root_pem(void)
+{
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    X509* ca = X509_new();
+    BIO* out = BIO_new(BIO_s_mem());
+    char* pem = NULL;
+    X509_NAME* name = X509_NAME_new();
+    X509V3_CTX v3;
+    X509_EXTENSION* bc = NULL;
+    if (!key || !ca || !out || !name)
+        goto done;
+    X509_set_version(ca, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(ca), 1);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char*)"ccbox SGX Root CA", -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char*)"ccbox", -1, -1, 0);
+    X509_set_subject_name(ca, name);
+    X509_set_issuer_name(ca, name);
+    X509_gmtime_adj(X509_getm_notBefore(ca), -86400);
+    X509_gmtime_adj(X509_getm_notAfter(ca), 86400L * 365);
+    X509_set_pubkey(ca, key);
+    X509V3_set_ctx(&v3, ca, ca, NULL, NULL, 0);
+    bc = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints, "critical,CA:TRUE");
+    if (!bc || !X509_add_ext(ca, bc, -1) || !X509_sign(ca, key, EVP_sha256()) || !PEM_write_bio_X509(out, ca))
+        goto done;
+    char* data = NULL;
+    long n = BIO_get_mem_data(out, &data);
+    pem = malloc((size_t)n + 1);
+    if (pem) {
+        memcpy(pem, data, (size_t)n);
+        pem[n] = 0;
+    }
+done:
+    X509_EXTENSION_free(bc);
+    X509_NAME_free(name);
+    BIO_free(out);
+    X509_free(ca);
+    EVP_PKEY_free(key);
+    return pem;
+}
