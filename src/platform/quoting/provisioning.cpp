@@ -77,11 +77,14 @@ Result<std::string> pck_chain(const std::string& state_dir, const PlatformSecret
             if (!created)
                 return std::move(created).error();
             // The development PKI certifies this platform whatever its mode: its TCB level is
-            // the platform's own.
+            // the platform's own, at isolation SVN 0, so that the other mode's platform on this
+            // state directory (root's ccboxd and a sim host: production and development TCBs)
+            // meets it too. Its quotes verify as development either way (the root's kind).
             auto fields = platform_sgx_fields(secrets);
             if (!fields)
                 return std::move(fields).error();
-            created->settings().tcb_levels[0].sgx_components = fields->tcb_components;
+            created->settings().tcb_levels[0].sgx_components =
+                cpusvn_for_mode(fields->tcb_components, PlatformMode::kDevelopment);
             // Made aside and renamed into place, so that two first quotes racing (ccboxd and a
             // sim host on one state directory) end with one whole PKI, the first one's.
             std::string tmp = pki_dir + ".new.XXXXXX";

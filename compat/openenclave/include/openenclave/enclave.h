@@ -8,7 +8,9 @@
 #endif
 
 #include <ccbox/enclave.h>
+#include <openenclave/bits/asym_keys.h>
 #include <openenclave/bits/defs.h>
+#include <openenclave/bits/evidence.h>
 #include <openenclave/bits/properties.h>
 #include <openenclave/bits/report.h>
 #include <openenclave/bits/result.h>
@@ -18,6 +20,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* As OE's enclave.h (through its bits/ headers): OE's samples use memcpy/malloc without
+ * including them (attestation's dispatcher.cpp). */
+#include <stdlib.h>
+#include <string.h>
 
 OE_EXTERNC_BEGIN
 
@@ -74,6 +80,23 @@ oe_result_t oe_load_module_host_file_system(void);
 oe_result_t oe_load_module_host_socket_interface(void);
 oe_result_t oe_load_module_host_resolver(void);
 oe_result_t oe_load_module_host_epoll(void);
+
+/* ---- asymmetric keys (docs/openenclave.md "Attestation") ----
+ * A P-256 key pair derived from this enclave's seal key for `seal_policy`
+ * (OE_SEAL_POLICY_UNIQUE or _PRODUCT) and key_params->user_data: the same inputs give the same
+ * pair (the public and the private call agree), on this platform, at this ISVSVN and CPUSVN.
+ * The key is PEM with its NUL (counted in *key_buffer_size); key_info (a 512-byte KEYREQUEST)
+ * gives it again through oe_get_public_key / oe_get_private_key. Free with oe_free_key(). */
+oe_result_t oe_get_public_key_by_policy(oe_seal_policy_t seal_policy, const oe_asymmetric_key_params_t* key_params,
+                                        uint8_t** key_buffer, size_t* key_buffer_size, uint8_t** key_info,
+                                        size_t* key_info_size);
+oe_result_t oe_get_private_key_by_policy(oe_seal_policy_t seal_policy, const oe_asymmetric_key_params_t* key_params,
+                                         uint8_t** key_buffer, size_t* key_buffer_size, uint8_t** key_info,
+                                         size_t* key_info_size);
+oe_result_t oe_get_public_key(const oe_asymmetric_key_params_t* key_params, const uint8_t* key_info,
+                              size_t key_info_size, uint8_t** key_buffer, size_t* key_buffer_size);
+oe_result_t oe_get_private_key(const oe_asymmetric_key_params_t* key_params, const uint8_t* key_info,
+                               size_t key_info_size, uint8_t** key_buffer, size_t* key_buffer_size);
 
 OE_EXTERNC_END
 

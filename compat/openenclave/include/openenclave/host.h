@@ -9,6 +9,7 @@
 
 #include <ccbox/host.h>
 #include <openenclave/bits/defs.h>
+#include <openenclave/bits/evidence.h>
 #include <openenclave/bits/report.h>
 #include <openenclave/bits/result.h>
 #include <openenclave/bits/types.h>
