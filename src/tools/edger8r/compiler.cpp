@@ -5,8 +5,22 @@
 #include "plan.h"
 #include "program.h"
 
+#include <set>
+#include <string>
+
 namespace ccbox::edl {
 namespace {
+
+// Foreign names the headers of the generated code declare in each mode: openenclave/host.h and
+// openenclave/enclave.h (oeedger8r), sgx_edger8r.h (--sgx-sdk; include/ccbox/sgx).
+std::set<std::string> runtime_types(const CompileOptions& options) {
+    std::set<std::string> names;
+    if (options.openenclave)
+        names.insert({"oe_result_t", "oe_enclave_t"});
+    if (options.sgx_sdk)
+        names.insert({"sgx_status_t", "sgx_enclave_id_t"});
+    return names;
+}
 
 // What Open Enclave's oeedger8r means differently from ccbox-edger8r must not compile to
 // ccbox's meaning. A deep-copied [out] parameter: in OE the callee allocates the pointed-to
@@ -33,10 +47,12 @@ std::optional<std::vector<GeneratedFile>> compile_edl(const CompileOptions& opti
     std::unique_ptr<Program> program = load_program(options.edl_path, load, files, diagnostics);
     if (!program || diagnostics.has_errors())
         return std::nullopt;
+    program->runtime_types = runtime_types(options);
     if (!check_program(*program, diagnostics))
         return std::nullopt;
     Plan plan = make_plan(*program);
     plan.openenclave = options.openenclave;
+    plan.sgx_sdk = options.sgx_sdk;
     if (options.openenclave && !check_openenclave_semantics(plan, diagnostics))
         return std::nullopt;
     const std::string& x = plan.prefix;
