@@ -8,17 +8,22 @@
 #include <gtest/gtest.h>
 
 #include <cpuid.h>
+#include <cerrno>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 // sgx_pthread.edl's OCALLs, which this sample does not import (ccbox::host answers them).
 extern "C" int pthread_create_ocall(unsigned long long self);
 extern "C" int pthread_wakeup_ocall(unsigned long long waiter);
 extern "C" int pthread_wait_timeout_ocall(unsigned long long waiter, unsigned long long timeout);
+// The two sgx_tstdc.edl OCALLs the sample does not import.
+extern "C" int sgx_thread_setwait_untrusted_events_ocall(const void* waiter, const void* self);
+extern "C" int sgx_thread_set_multiple_untrusted_events_ocall(const void** waiters, size_t total);
 
 namespace {
 
@@ -172,6 +177,41 @@ TEST_F(SampleEnclave, SystemEdlOcalls) {
     ASSERT_EQ(ecall_count_events(global_eid, &ret, 5), SGX_SUCCESS);
     EXPECT_EQ(ret, 5);
     EXPECT_EQ(g_last_log, "events done");
+}
+
+// The untrusted events behind sgx_tstdc.edl's thread OCALLs, called as the generated OCALL
+// wrappers call them.
+TEST(SgxTstdcEvents, AWakeUpBeforeTheWaitIsKeptAndCounted) {
+    static int key;
+    EXPECT_EQ(sgx_thread_set_untrusted_event_ocall(&key), 0);
+    EXPECT_EQ(sgx_thread_set_untrusted_event_ocall(&key), 0);
+    EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(&key), 0);  // returns: two wake-ups pending
+    EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(&key), 0);  // and one is still there
+}
+
+TEST(SgxTstdcEvents, WakesAWaiterOnAnotherThread) {
+    static int a, b;
+    std::thread waiter([&] {
+        EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(&b), 0);
+        EXPECT_EQ(sgx_thread_set_untrusted_event_ocall(&a), 0);
+    });
+    // Wakes b and waits on a, which only the woken thread sets: both must run.
+    EXPECT_EQ(sgx_thread_setwait_untrusted_events_ocall(&b, &a), 0);
+    waiter.join();
+}
+
+TEST(SgxTstdcEvents, SetMultipleWakesEachAndNullKeysAreRefused) {
+    static int a, b;  // keys of their own: a wake-up left pending must not reach another test
+    const void* bad[] = {&a, nullptr};
+    EXPECT_EQ(sgx_thread_set_multiple_untrusted_events_ocall(bad, 2), EINVAL);
+    static int c, d;
+    const void* good[] = {&c, &d};
+    EXPECT_EQ(sgx_thread_set_multiple_untrusted_events_ocall(good, 2), 0);
+    EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(&c), 0);
+    EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(&d), 0);
+    EXPECT_EQ(sgx_thread_wait_untrusted_event_ocall(nullptr), EINVAL);
+    EXPECT_EQ(sgx_thread_set_untrusted_event_ocall(nullptr), EINVAL);
+    EXPECT_EQ(sgx_thread_setwait_untrusted_events_ocall(&b, nullptr), EINVAL);
 }
 
 TEST_F(SampleEnclave, TheSgxPthreadOcallsSayTheyAreNotThere) {
