@@ -26,3 +26,7 @@ add_dependencies(edl_sgx_sample_tests edl_sgx_sample_enclave_signed ccboxd)
 add_test(NAME edl_sgx_sample COMMAND edl_sgx_sample_tests)
 add_test(NAME edl_sgx_sample_isolated COMMAND edl_sgx_sample_tests)
 set_tests_properties(edl_sgx_sample_isolated PROPERTIES ENVIRONMENT "CCBOX_TEST_BACKEND=isolated" TIMEOUT 300)
+# The same style from the installed package (CCBOX_SGX_INCLUDE_DIR, EDL_OPTIONS --sgx-sdk).
+add_test(NAME edl_sgx_sample_installed
+  COMMAND sh ${SGX_SAMPLE_DIR}/installed.sh ${PROJECT_BINARY_DIR})
+set_tests_properties(edl_sgx_sample_installed PROPERTIES TIMEOUT 600 RUN_SERIAL ON)
