@@ -16,7 +16,7 @@ namespace {
 std::set<std::string> runtime_types(const CompileOptions& options) {
     std::set<std::string> names;
     if (options.openenclave)
-        names.insert({"oe_result_t", "oe_enclave_t"});
+        names.insert({"oe_result_t", "oe_enclave_t", "oe_enclave_type_t", "oe_seal_policy_t", "oe_uuid_t"});
     if (options.sgx_sdk)
         names.insert({"sgx_status_t", "sgx_enclave_id_t"});
     return names;

@@ -12,6 +12,7 @@
 #   // corpus-args: -D NAME ...       extra options for the EDL compiler
 #   // corpus-cflags: -include h.h    extra options for the C compiler
 #   // corpus-warns: N                the number of EDL compiler warnings expected (default 0)
+# CORPUS_MODES in the environment overrides every file's modes.
 set -eu
 edger8r=$1 oeedger8r=$2 out=$3 dir=$4
 shift 4
@@ -32,7 +33,7 @@ for edl in "$dir"/*.edl; do
     args=$(sed -n 's|^// corpus-args: *||p' "$edl" | tr '\n' ' ')
     cflags=$(sed -n 's|^// corpus-cflags: *||p' "$edl" | tr '\n' ' ')
     warns=$(sed -n 's|^// corpus-warns: *||p' "$edl")
-    for mode in ${modes:-ccbox oe}; do
+    for mode in ${CORPUS_MODES:-${modes:-ccbox oe}}; do
         case "$mode" in
             ccbox) tool=$edger8r; extra="" ;;
             sgx) tool=$edger8r; extra="--sgx-sdk" ;;

@@ -24,3 +24,8 @@ foreach(tool ccbox-edger8r oeedger8r)
     COMMAND sh ${EDL_CORPUS_DIR}/rejected.sh $<TARGET_FILE:${tool}> ${CMAKE_CURRENT_BINARY_DIR}/corpus/rejected/${tool}
             ${EDL_CORPUS_DIR}/negative/sizefunc.edl "error: 'sizefunc' is not supported: give the buffer size with 'size='")
 endforeach()
+# Open Enclave's own sample EDLs, from the shared test data (skipped when it is absent).
+add_test(NAME edl_corpus.oe_samples_testdata
+  COMMAND sh ${EDL_CORPUS_DIR}/testdata.sh $<TARGET_FILE:ccbox-edger8r> $<TARGET_FILE:oeedger8r>
+          ${CMAKE_CURRENT_BINARY_DIR}/corpus/oe_samples_testdata ${PROJECT_SOURCE_DIR}/../shared/testdata/openenclave-samples
+          ${EDL_CORPUS_PATHS})

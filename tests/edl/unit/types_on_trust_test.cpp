@@ -78,6 +78,19 @@ TEST(TypesOnTrust, OpenEnclaveModeKnowsOesTypes) {
     EXPECT_TRUE(oe_mode.diagnostics.empty()) << oe_mode.messages();
 }
 
+// OE's attestation sample names oe_uuid_t with no include: oeedger8r's headers declare it.
+TEST(TypesOnTrust, OpenEnclaveModeKnowsTheTypesOfItsHeaders) {
+    Source s;
+    s.main = "enclave { trusted { public int f([in] const oe_uuid_t* id, oe_enclave_type_t t, "
+             "oe_seal_policy_t p); }; };";
+    auto ccbox_mode = compile(s);
+    EXPECT_EQ(ccbox_mode.diagnostics.size(), 3u) << ccbox_mode.messages();
+    s.openenclave = true;
+    auto oe_mode = compile(s);
+    ASSERT_TRUE(oe_mode.ok) << oe_mode.messages();
+    EXPECT_TRUE(oe_mode.diagnostics.empty()) << oe_mode.messages();
+}
+
 TEST(TypesOnTrust, SgxSdkModeKnowsSgxStatusAndIncludesSgxEdger8r) {
     Source s;
     s.main = "enclave { include \"user.h\" trusted { public sgx_status_t f(sgx_enclave_id_t peer); }; };";
