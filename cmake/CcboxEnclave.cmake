@@ -5,6 +5,7 @@
 #       [EDL <file.edl>]               interface; the trusted side is generated and compiled in
 #       [EDL_SEARCH_PATHS <dirs...>]   for `import`/`from ... import`
 #       [EDL_DEFINES <names...>]       -D for the EDL's #ifdef/#ifndef
+#       [EDL_OPTIONS <options...>]     further ccbox-edger8r options (--sgx-sdk)
 #       [CONFIG <file.conf>]           Open Enclave style configuration
 #       [KEY <key.pem>]                RSA-3072 (e=3) signing key; generated into the build tree
 #                                      when omitted
@@ -98,7 +99,7 @@ set(CCBOX_ENCLAVE_CRYPTO_LIBRARIES ${CCBOX_MBEDTLS_A} ${CCBOX_MBEDX509_A} ${CCBO
 # Runs ccbox-edger8r for one side ("trusted" or "untrusted") of `edl` into `gen_dir` at build
 # time (X_t.* or X_u.*, and X_args.h), with a dependency file so that imported EDLs count, and
 # sets `out_source` to the generated X_t.c / X_u.c.
-function(_ccbox_generate_edl out_source side edl gen_dir search_paths defines)
+function(_ccbox_generate_edl out_source side edl gen_dir search_paths defines options)
   get_filename_component(edl_abs ${edl} ABSOLUTE)
   get_filename_component(edl_name ${edl} NAME_WE)
   string(SUBSTRING ${side} 0 1 letter)
@@ -110,6 +111,7 @@ function(_ccbox_generate_edl out_source side edl gen_dir search_paths defines)
   foreach(name ${defines})
     list(APPEND args -D ${name})
   endforeach()
+  list(APPEND args ${options})
   set(stem ${gen_dir}/${edl_name})
   add_custom_command(
     OUTPUT ${stem}_${letter}.c ${stem}_${letter}.h ${stem}_args.h
@@ -124,7 +126,7 @@ endfunction()
 
 function(ccbox_add_enclave target)
   cmake_parse_arguments(E "NO_CXX_RUNTIME" "EDL;CONFIG;KEY"
-                        "SOURCES;EDL_SEARCH_PATHS;EDL_DEFINES;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
+                        "SOURCES;EDL_SEARCH_PATHS;EDL_DEFINES;EDL_OPTIONS;LIBRARIES;INCLUDE_DIRECTORIES;COMPILE_DEFINITIONS" ${ARGN})
   if(NOT E_SOURCES)
     message(FATAL_ERROR "ccbox_add_enclave(${target}): SOURCES is required")
   endif()
@@ -132,7 +134,8 @@ function(ccbox_add_enclave target)
   set(sources ${E_SOURCES})
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
   if(E_EDL)
-    _ccbox_generate_edl(trusted_source trusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
+    _ccbox_generate_edl(trusted_source trusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}"
+                        "${E_EDL_OPTIONS}")
     list(APPEND sources ${trusted_source})
   endif()
 
@@ -191,12 +194,14 @@ function(ccbox_add_enclave target)
   set_target_properties(${target} PROPERTIES CCBOX_SIGNED_IMAGE ${CMAKE_CURRENT_BINARY_DIR}/${target}.signed)
 endfunction()
 
-# ccbox_add_edl_untrusted(<target> EDL <file.edl> [EDL_SEARCH_PATHS <dirs...>] [EDL_DEFINES <names...>])
+# ccbox_add_edl_untrusted(<target> EDL <file.edl> [EDL_SEARCH_PATHS <dirs...>] [EDL_DEFINES <names...>]
+#                         [EDL_OPTIONS <options...>])
 # Generates the host side of an EDL (X_u.c/X_u.h/X_args.h) and adds it to a host target.
 function(ccbox_add_edl_untrusted target)
-  cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS;EDL_DEFINES" ${ARGN})
+  cmake_parse_arguments(E "" "EDL" "EDL_SEARCH_PATHS;EDL_DEFINES;EDL_OPTIONS" ${ARGN})
   set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_edl)
-  _ccbox_generate_edl(untrusted_source untrusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}")
+  _ccbox_generate_edl(untrusted_source untrusted ${E_EDL} ${gen_dir} "${E_EDL_SEARCH_PATHS}" "${E_EDL_DEFINES}"
+                      "${E_EDL_OPTIONS}")
   target_sources(${target} PRIVATE ${untrusted_source})
   target_include_directories(${target} PRIVATE ${gen_dir})
 endfunction()

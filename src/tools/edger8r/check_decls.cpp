@@ -155,7 +155,7 @@ private:
         }
         TypeClass c = sym_.classify(target->type);
         if (target->type.pointer_depth > 0 || !target->dims.empty() || target->attributes.has(AttrKind::IsPtr) ||
-            target->attributes.has(AttrKind::IsAry) || !(is_integer_class(c) || c == TypeClass::Undefined))
+            target->attributes.has(AttrKind::IsAry) || !is_integer_class(c))
             error(v.location, std::string("the ") + what + " " + quoted(v.name) + " given as '" +
                                   attribute_name(a.kind) + "' of " + quoted(d_.name) + " must have an integer type");
     }

@@ -238,10 +238,11 @@ void check_name(const std::string& name, const Location& location, const char* w
 TypeClass check_type(const TypeRef& type, const Symbols& symbols, Diagnostics& diagnostics) {
     const UserType* user = nullptr;
     TypeClass c = symbols.classify(type, &user);
-    if (c == TypeClass::Undefined) {
-        diagnostics.error(type.location, "undefined type " + quoted(base_type_name(type)) +
-                                             " (not declared in this EDL or its imports, and no header is "
-                                             "included that could declare it)");
+    if (c == TypeClass::Foreign && symbols.on_trust(type)) {
+        diagnostics.warning(type.location, "type " + quoted(base_type_name(type)) +
+                                               " is taken on trust: it is not declared in this EDL or its imports, "
+                                               "and no header is included (ccbox cannot check its size or layout; "
+                                               "a header must declare it for the generated code)");
     } else if (c == TypeClass::Mismatch) {
         diagnostics.error(type.location, quoted(type.name) + " is declared as " +
                                              std::string(user_type_kind_name(user->kind)) + ", not as " +

@@ -20,6 +20,7 @@ struct CompileOptions {
     bool untrusted = true;  // emit X_u.h / X_u.c
     bool header_only = false;
     bool openenclave = false;  // Open Enclave's generated names too (oeedger8r; docs/openenclave.md)
+    bool sgx_sdk = false;      // Intel SGX SDK style: X_args.h includes sgx_edger8r.h (docs/edl.md)
 };
 
 struct GeneratedFile {

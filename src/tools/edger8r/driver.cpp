@@ -75,6 +75,9 @@ int run(int argc, char** argv, Dialect dialect) {
         ->allow_extra_args(false);
     app.add_option("-D", defines, "define NAME for #ifdef / #ifndef")->allow_extra_args(false);
     app.add_flag("--header-only", options.header_only, "generate only the headers");
+    if (!oe)  // oeedger8r keeps OE's command line
+        app.add_flag("--sgx-sdk", options.sgx_sdk,
+                     "Intel SGX SDK style: X_args.h includes sgx_edger8r.h (sgx_status_t, sgx_enclave_id_t)");
     app.add_option("--depfile", depfile,
                    "also write a Make-style dependency file listing the EDL and every file it imports");
     // Open Enclave's own options (oeedger8r-cpp's main.cpp). ccbox's checks are always on, so

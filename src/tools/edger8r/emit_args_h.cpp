@@ -59,6 +59,10 @@ std::string emit_args_header(const Program& program, const Plan& plan) {
     w.line("#include <stdbool.h>");
     w.line("#endif");
     w.line();
+    if (plan.sgx_sdk) {
+        w.line("#include \"sgx_edger8r.h\"");
+        w.line();
+    }
     std::set<std::string> seen;
     for (const Include* i : program.includes)
         if (seen.insert(i->header).second)

@@ -102,6 +102,9 @@ struct Plan {
     // Open Enclave mode (oeedger8r): the headers include openenclave/host.h and
     // openenclave/enclave.h, and X_u.* add oe_create_X_enclave. Otherwise byte for byte the same.
     bool openenclave = false;
+    // Intel SGX SDK mode (--sgx-sdk): X_args.h includes "sgx_edger8r.h" (include/ccbox/sgx), which
+    // declares sgx_status_t and sgx_enclave_id_t as Intel's generated headers do.
+    bool sgx_sdk = false;
 };
 
 // callee_allocated_out: deep [out] parameters get Open Enclave's meaning (oeedger8r).

@@ -22,6 +22,9 @@ struct Program {
     std::vector<const Function*> ecalls;  // id = index
     std::vector<const Function*> ocalls;  // id = index
     std::vector<const Function*> functions;  // both, in declaration order
+    // Foreign type names the generated code's own headers declare in this mode (oe_result_t with
+    // oeedger8r, sgx_status_t with --sgx-sdk): not taken on trust.
+    std::set<std::string> runtime_types;
 };
 
 struct LoadOptions {

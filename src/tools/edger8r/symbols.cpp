@@ -6,6 +6,7 @@ namespace ccbox::edl {
 
 Symbols::Symbols(const Program& program) {
     has_includes_ = !program.includes.empty();
+    runtime_types_ = &program.runtime_types;
     for (const UserType* t : program.types) {
         if (!t->name.empty())
             types_.emplace(t->name, t);  // the first declaration wins; duplicates are reported
@@ -58,9 +59,15 @@ TypeClass Symbols::classify(const TypeRef& type, const UserType** user) const {
             case UserTypeKind::Enum: return TypeClass::EdlEnum;
         }
     }
-    if (has_includes_ || (type.base == BaseType::Named && is_well_known_type_name(type.name)))
-        return TypeClass::Foreign;
-    return TypeClass::Undefined;
+    return TypeClass::Foreign;
+}
+
+bool Symbols::on_trust(const TypeRef& type) const {
+    if (has_includes_ || find_type(type.name))
+        return false;
+    if (type.base != BaseType::Named)
+        return true;  // `struct stat` with no header: on trust as well
+    return !is_well_known_type_name(type.name) && !runtime_types_->count(type.name);
 }
 
 bool Symbols::needs_deep_copy(const UserType& type) {

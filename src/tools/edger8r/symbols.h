@@ -6,6 +6,7 @@
 #include "program.h"
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace ccbox::edl {
@@ -20,8 +21,7 @@ enum class TypeClass {
     EdlStruct,
     EdlUnion,
     EdlEnum,
-    Foreign,   // a type from an included header
-    Undefined, // not declared anywhere it could come from
+    Foreign,   // a type from an included header, or taken on trust (Symbols::on_trust)
     Mismatch,  // `struct X` where the EDL declares X as a union or enum (and so on)
 };
 
@@ -34,6 +34,9 @@ public:
     const UserType* find_type(const std::string& name) const;
     const EnumItem* find_enumerator(const std::string& name) const;
     bool has_includes() const { return has_includes_; }
+    // A foreign name that neither the EDL, nor a header it includes, nor the generated code's
+    // own headers can declare: accepted as Intel's and OE's edger8r accept it, with a warning.
+    bool on_trust(const TypeRef& type) const;
 
     // A struct is deep-copied when one of its pointer members carries size= or count=.
     static bool needs_deep_copy(const UserType& type);
@@ -42,6 +45,7 @@ private:
     std::map<std::string, const UserType*> types_;
     std::map<std::string, const EnumItem*> enumerators_;
     bool has_includes_ = false;
+    const std::set<std::string>* runtime_types_ = nullptr;
 };
 
 bool is_integer_class(TypeClass c);

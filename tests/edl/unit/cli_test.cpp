@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +54,18 @@ TEST_F(Cli, BothSidesIntoTheCurrentDirectoryByDefault) {
     for (const char* f : {"x_args.h", "x_t.h", "x_t.c", "x_u.h", "x_u.c"})
         EXPECT_TRUE(fs::exists(dir_ / f)) << f;
     EXPECT_EQ(err_, "");
+}
+
+TEST_F(Cli, WarningsArePrintedAndDoNotFail) {
+    write("x.edl", "enclave { trusted { public sgx_status_t f(sgx_status_t s); }; };\n");
+    ASSERT_EQ(run("x.edl"), 0) << err_;
+    EXPECT_EQ(err_.rfind("x.edl:1:28: warning: type 'sgx_status_t' is taken on trust", 0), 0u) << err_;
+    EXPECT_EQ(std::count(err_.begin(), err_.end(), '\n'), 1) << err_;  // once per name
+    EXPECT_TRUE(fs::exists(dir_ / "x_t.c"));
+    // --sgx-sdk: the SDK header declares it, no warning.
+    ASSERT_EQ(run("--sgx-sdk x.edl"), 0) << err_;
+    EXPECT_EQ(err_, "");
+    EXPECT_NE(read(dir_ / "x_args.h").find("#include \"sgx_edger8r.h\""), std::string::npos);
 }
 
 TEST_F(Cli, TrustedSideIntoItsDirectory) {

@@ -29,6 +29,7 @@ Compiled compile(const Source& source) {
     options.untrusted = source.untrusted;
     options.header_only = source.header_only;
     options.openenclave = source.openenclave;
+    options.sgx_sdk = source.sgx_sdk;
     ccbox::edl::Diagnostics diagnostics;
     auto out = ccbox::edl::compile_edl(options, files, diagnostics);
     Compiled c;

@@ -29,7 +29,7 @@ struct Source {
     std::set<std::string> defines;
     std::vector<std::string> search_paths;
     bool trusted = true, untrusted = true, header_only = false;
-    bool openenclave = false;  // oeedger8r's meaning and names
+    bool openenclave = false, sgx_sdk = false;  // oeedger8r's meaning and names, --sgx-sdk
 };
 
 Compiled compile(const Source& source);
