@@ -110,8 +110,9 @@ std::string make_jwe(const uint8_t point[65], const std::vector<uint8_t>& key, c
     std::string header = o.header;
     if (header.empty())
         header = "{\"alg\":\"" + o.alg + "\",\"enc\":\"" + o.enc + "\",\"kid\":\"" + o.kid + "\",\"epk\":EPK}";
-    if (auto at = header.find("EPK"); at != std::string::npos)
-        header.replace(at, 3, epk_json);
+    // ":EPK": a ':' never occurs in base64url, so a random x or y with "EPK" in it is left alone.
+    if (auto at = header.find(":EPK"); at != std::string::npos)
+        header.replace(at + 1, 3, epk_json);
     const std::string protected_b64 = b64url(header);
     uint8_t tag[16];
     std::vector<uint8_t> ct = cipher("AES-256-GCM", false, cek.data(), iv, protected_b64, key, tag);

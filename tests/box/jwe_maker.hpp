@@ -13,7 +13,7 @@ struct JweOptions {
     std::string alg = "ECDH-ES+A256KW";
     std::string enc = "A256GCM";
     std::string kid = "data/1";
-    std::string header;          // if set, the protected header's JSON verbatim ("EPK" = the epk object)
+    std::string header;          // if set, the protected header's JSON verbatim (":EPK" = the epk object as a member's value)
     bool epk_off_curve = false;  // y of the epk changed: a point not on P-256
     bool tamper_tag = false;
     bool tamper_encrypted_key = false;
