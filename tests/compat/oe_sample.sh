@@ -115,9 +115,9 @@ pluggable_allocator)
     expect "$work/step.log" "openenclave::oesnmalloc: ccbox has no snmalloc"
     ;;
 switchless)
-    # 4 x 1,000,000 calls. Its switchless OCALLs go to a host worker; its switchless ECALLs are
-    # ordinary calls (docs/openenclave.md), which the sim backend makes in well under a second
-    # each million and the isolated backend's transitions in minutes: only sim runs here.
+    # 4 x 1,000,000 calls: switchless OCALLs through a host worker, switchless ECALLs through an
+    # enclave worker, and as many ordinary ones. In the isolated backend the ordinary halves take
+    # minutes on a loaded 2-core machine (docs/openenclave.md): only sim runs here.
     run simulate sim
     expect "$work/simulate-sim.log" \
         "1000000 host_increment_switchless() calls: 1000000 + 1000000 = 2000000." \

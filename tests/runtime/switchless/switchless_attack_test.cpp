@@ -154,6 +154,31 @@ TEST_P(Switchless, ARequestChangedAfterItWasTakenIsNotReadAgain) {
     switchless_echo_on_worker(e, 3);  // and the queue still works
 }
 
+// A host thread flips a posted request's function id between a switchless ECALL and an ordinary
+// one as fast as it can, while the worker checks and runs it: the worker runs what it checked
+// (its copy), so the ordinary ECALL never runs through the queue, whichever id it read.
+TEST_P(Switchless, AFunctionIdFlippedDuringTheCheckNeverRunsAnOrdinaryEcall) {
+    Enclave e(GetParam(), 0, 1);
+    ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
+    Forger f{e.workers()};
+    Request r(e, {5});
+    constexpr int kRequests = 3000;
+    uint64_t answered_ok = 0, refused = 0;
+    for (int i = 0; i < kRequests; ++i) {
+        f.post(0, Forger::kNext, kEcho, r);
+        // Flip until the worker has answered.
+        for (uint64_t n = 0; f.state(0) != CCBOX_SWITCHLESS_DONE; ++n)
+            __atomic_store_n(&f.slot(0).function_id, n % 2 ? uint64_t{kPlain} : uint64_t{kEcho}, __ATOMIC_RELAXED);
+        const uint32_t result = f.slot(0).result;
+        answered_ok += result == CCBOX_OK;
+        refused += result == CCBOX_ECALL_NOT_ALLOWED;
+        f.set_state(0, CCBOX_SWITCHLESS_FREE);
+    }
+    EXPECT_EQ(answered_ok + refused, static_cast<uint64_t>(kRequests));
+    EXPECT_EQ(e.runs(kRunsPlain), 0u) << "an ordinary ECALL ran through the queue";
+    EXPECT_EQ(e.runs(kRunsEcho), answered_ok);
+}
+
 // A completed request posted again (the same ticket), a ticket never issued, ticket 0: the
 // worker takes each and neither runs nor answers it.
 TEST_P(Switchless, AReplayedRequestIsNotRunAgain) {
@@ -204,10 +229,14 @@ TEST_P(Switchless, ATwiceClaimedRequestRunsOnce) {
 }
 
 // The host calls CCBOX_ECALL_SWITCHLESS_WORKER itself on a free TCS, naming a queue in enclave
-// memory, a second queue, too many slots, a misaligned queue, or a malformed input.
+// memory, a second queue, too many slots, a misaligned queue, or a malformed input. (The first
+// worker fixes the queue: the library's worker is known to be in once a call ran on it. A host
+// that calls the worker ECALL before the library's worker does gets its own queue served, and
+// the library's workers refused: the host may deny itself service.)
 TEST_P(Switchless, AWorkerForAnotherQueueIsRefused) {
     Enclave e(GetParam(), 0, 1);
     ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
+    switchless_echo_on_worker(e, 1);
     ccbox_enclave_identity_t id{};
     ASSERT_EQ(ccbox_get_enclave_identity(e, &id), CCBOX_OK);
     const uint64_t queue = reinterpret_cast<uintptr_t>(e.workers().queue);
