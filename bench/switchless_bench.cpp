@@ -2,7 +2,9 @@
 // same run:
 //   a switchless ECALL round trip (an enclave worker runs it) and a switchless OCALL round trip
 //   (a host worker runs it) vs a cross-process shared-memory spin ping-pong (target <= 2);
-//   the same empty ECALL and OCALL made the ordinary way (default spin settings), for the gain.
+//   the same empty ECALL and OCALL made the ordinary way (default spin settings: in a tight loop
+//   the enclave's TCS thread is still spinning from the last call), and the ordinary ECALL with
+//   that thread asleep (a call spaced out from the last one), for the gain.
 // Each switchless benchmark checks that its calls did go through the workers (a fallback to an
 // ordinary call measures something else): it reports the share that fell back
 // (`fallback_share`), and the ratio lines say when more than 5% did: then the machine is too
@@ -48,6 +50,18 @@ void BM_SpinPingPong(benchmark::State& state) { ccbox::bench::ping_pong(state, f
 
 void BM_IsolatedEcall(benchmark::State& state) {
     ccbox_enclave_t* e = create(0, 0);
+    sb_empty(e);
+    for (auto _ : state)
+        sb_empty(e);
+    ccbox_terminate_enclave(e);
+}
+
+// The same ordinary ECALL when the enclave's TCS thread sleeps between calls (as after an idle
+// moment longer than its short spin): what a call spaced out from the last one costs.
+void BM_IsolatedEcallAsleep(benchmark::State& state) {
+    ::setenv("CCBOX_WORKER_SPIN", "0", 1);  // read when the enclave is created
+    ccbox_enclave_t* e = create(0, 0);
+    ::unsetenv("CCBOX_WORKER_SPIN");
     sb_empty(e);
     for (auto _ : state)
         sb_empty(e);
@@ -104,10 +118,14 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMicrosecond)->UseRealTime();
     benchmark::RegisterBenchmark("IsolatedEcall", BM_IsolatedEcall)->Unit(benchmark::kMicrosecond)->UseRealTime();
     benchmark::RegisterBenchmark("IsolatedOcall", BM_IsolatedOcall)->Unit(benchmark::kMicrosecond)->UseRealTime();
+    benchmark::RegisterBenchmark("IsolatedEcallAsleep", BM_IsolatedEcallAsleep)
+        ->Unit(benchmark::kMicrosecond)->UseRealTime();
 
     ccbox::bench::RatioReporter reporter;
     reporter.add_time_ratio("switchless ECALL / spin ping-pong (<= 2)", "IsolatedSwitchlessEcall", "SpinPingPong");
     reporter.add_time_ratio("ordinary isolated ECALL / switchless ECALL", "IsolatedEcall", "IsolatedSwitchlessEcall");
+    reporter.add_time_ratio("ordinary ECALL, enclave thread asleep / switchless", "IsolatedEcallAsleep",
+                            "IsolatedSwitchlessEcall");
     int rc = ccbox::bench::run_benchmarks(argc, argv, reporter);
     const double ping = reporter.seconds_of("SpinPingPong");
     const double ocall = reporter.seconds_of("IsolatedOcall") / kOcallBatch;
