@@ -268,7 +268,8 @@ TEST_P(Switchless, AWorkerForAnotherQueueIsRefused) {
 
 // A host thread floods the only slot with requests, valid and stale, as fast as the worker
 // answers, while the library's callers share the queue: each valid request is answered once,
-// the stale ones never, the library's calls fall back and succeed, and termination is clean.
+// the stale ones never, the library's calls succeed (falling back while the flood holds the
+// slot), and termination is clean.
 TEST_P(Switchless, FloodingTheQueueHarmsNoOne) {
     Enclave e(GetParam(), 0, 1);
     ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
@@ -304,7 +305,9 @@ TEST_P(Switchless, FloodingTheQueueHarmsNoOne) {
     EXPECT_EQ(answered, kFlood);
     EXPECT_EQ(wrong, 0);
     EXPECT_EQ(e.runs(kRunsEcho), static_cast<uint64_t>(kFlood + kCalls)) << "a request ran twice or not at all";
-    EXPECT_GT(e.workers().fallback_calls.load(), 0u);
+    // (How many of the library's calls fell back depends on the interleaving; the fallback itself
+    // is tested deterministically in switchless_stress_test.cpp.)
+    EXPECT_EQ(e.workers().switchless_calls.load() + e.workers().fallback_calls.load(), static_cast<uint64_t>(kCalls));
 }
 
 // Idle workers park (no CPU) and wake for the next call; terminating the enclave stops parked

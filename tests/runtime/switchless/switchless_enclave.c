@@ -69,3 +69,5 @@ int sw_ocall_stress(uint64_t base, int n)
     }
     return wrong;
 }
+
+int sw_ocall_hold(int tag) { return host_hold_switchless(tag) == CCBOX_OK ? 0 : 1; }

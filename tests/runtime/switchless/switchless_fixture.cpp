@@ -171,3 +171,9 @@ extern "C" int host_nest(int x) {
         return -100;
     return r;
 }
+
+extern "C" void host_hold_switchless(int) {
+    if (t_is_caller)
+        return;  // fell back to the calling thread: nothing is held
+    host_hold(0);
+}

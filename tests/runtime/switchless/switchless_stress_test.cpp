@@ -5,6 +5,7 @@
 #include "switchless_fixture.hpp"
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -78,17 +79,51 @@ TEST_P(SwitchlessStress, ContendedEcallsAreAnsweredExactlyOnce) {
 TEST_P(SwitchlessStress, ContendedOcallsAreAnsweredExactlyOnce) {
     Enclave e(GetParam(), 1, 0);
     ASSERT_EQ(e.created, CCBOX_OK) << ccbox_get_last_error();
+    // The host worker starts held (in host_hold_switchless; retried until the OCALL did not fall
+    // back): each caller's first quarter of OCALLs can only fall back. Then the rest contend.
+    std::thread holder([&] {
+        t_is_caller = true;
+        for (int attempt = 0; attempt < 1000; ++attempt) {
+            int r = -1;
+            ASSERT_EQ(sw_ocall_hold(e, &r, 0), CCBOX_OK);
+            std::lock_guard lock(g_hold.mutex);
+            if (g_hold.entered > 0)
+                return;  // it ran on the worker, and was let go
+        }
+        ADD_FAILURE() << "the holding OCALL never ran on the host worker";
+        std::lock_guard lock(g_hold.mutex);
+        g_hold.entered = 1;  // let the test go on (and fail)
+        g_hold.cv.notify_all();
+    });
+    g_hold.wait_entered();
     constexpr int kPerCaller = 2000;
+    std::atomic<int> done{0};
+    std::atomic<bool> go{false};
     std::vector<int> wrong(kCallers, -1);
     std::vector<ccbox_result_t> results(kCallers, CCBOX_FAILURE);
     std::vector<std::thread> callers;
     for (int c = 0; c < kCallers; ++c)
         callers.emplace_back([&, c] {
             t_is_caller = true;  // a fallback OCALL runs on the thread that made the ECALL
-            results[c] = sw_ocall_stress(e, &wrong[c], static_cast<uint64_t>(c) * kPerCaller, kPerCaller);
+            const uint64_t base = static_cast<uint64_t>(c) * kPerCaller;
+            int w1 = -1, w2 = -1;
+            ccbox_result_t r1 = sw_ocall_stress(e, &w1, base, kPerCaller / 4);
+            done.fetch_add(1);
+            while (!go.load())
+                std::this_thread::yield();
+            ccbox_result_t r2 = sw_ocall_stress(e, &w2, base + kPerCaller / 4, kPerCaller - kPerCaller / 4);
+            results[c] = r1 != CCBOX_OK ? r1 : r2;
+            wrong[c] = w1 + w2;
         });
+    while (done.load() < kCallers)
+        std::this_thread::yield();
+    const uint64_t held_phase_on_workers = g_ocalls_on_workers.load();
+    g_hold.release();
+    holder.join();
+    go.store(true);
     for (auto& t : callers)
         t.join();
+    EXPECT_EQ(held_phase_on_workers, 0u) << "the held worker served OCALLs";
     for (int c = 0; c < kCallers; ++c) {
         EXPECT_EQ(results[c], CCBOX_OK) << "caller " << c;
         EXPECT_EQ(wrong[c], 0) << "caller " << c;
