@@ -6,6 +6,7 @@
 //                     ping-pong, and with it spinning vs a shared-memory spin ping-pong;
 //   creation:         creating a 16 MiB enclave vs measuring the same image alone.
 #include "bench_enclaves.hpp"
+#include "ping_pong.hpp"
 #include "platform/enclave_image.hpp"
 #include "platform/layout.hpp"
 #include "ratio_reporter.hpp"
@@ -55,51 +56,8 @@ void BM_SetFsBase(benchmark::State& state) {
     }
 }
 
-long futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
-    return ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), op, value, nullptr, nullptr, 0);
-}
-
-// Two processes bounce a token through a shared page: `sleep` waits on futexes, otherwise spins.
-void ping_pong(benchmark::State& state, bool sleep) {
-    auto* word = static_cast<std::atomic<uint32_t>*>(
-        ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
-    word->store(0);
-    pid_t child = ::fork();
-    if (child == 0) {
-        for (uint32_t expect = 1;; expect += 2) {
-            while (word->load(std::memory_order_acquire) != expect) {
-                if (sleep)
-                    futex(word, FUTEX_WAIT, expect - 1);
-                else
-                    __builtin_ia32_pause();
-            }
-            word->store(expect + 1, std::memory_order_release);
-            if (sleep)
-                futex(word, FUTEX_WAKE, 1);
-            if (expect > 0x7ffffff0)
-                ::_exit(0);
-        }
-    }
-    uint32_t value = 0;
-    for (auto _ : state) {
-        word->store(++value, std::memory_order_release);
-        if (sleep)
-            futex(word, FUTEX_WAKE, 1);
-        ++value;
-        while (word->load(std::memory_order_acquire) != value) {
-            if (sleep)
-                futex(word, FUTEX_WAIT, value - 1);
-            else
-                __builtin_ia32_pause();
-        }
-    }
-    ::kill(child, SIGKILL);
-    ::waitpid(child, nullptr, 0);
-    ::munmap(word, 4096);
-}
-
-void BM_FutexPingPong(benchmark::State& state) { ping_pong(state, true); }
-void BM_SpinPingPong(benchmark::State& state) { ping_pong(state, false); }
+void BM_FutexPingPong(benchmark::State& state) { ccbox::bench::ping_pong(state, true); }
+void BM_SpinPingPong(benchmark::State& state) { ccbox::bench::ping_pong(state, false); }
 
 // ---------------------------------------------------------------- enclave calls
 

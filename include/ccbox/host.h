@@ -39,11 +39,15 @@ typedef struct ccbox_enclave_setting_platform {
     const char* state_dir;   /* where an on-demand platform keeps its state; NULL: default */
 } ccbox_enclave_setting_platform_t;
 
-/* Switchless OCALLs: `host_workers` threads (at most CCBOX_MAX_SWITCHLESS_WORKERS) serve the
- * enclave's transition_using_threads OCALLs from a queue in shared memory; an OCALL no worker
- * takes at once runs as an ordinary one. 0: none (every OCALL is ordinary). */
+/* Switchless calls (docs/call-abi.md), like Open Enclave's oe_enclave_setting_context_switchless_t.
+ * `host_workers` threads (at most CCBOX_MAX_SWITCHLESS_WORKERS) serve the enclave's
+ * transition_using_threads OCALLs from a queue in shared memory; `enclave_workers` threads run
+ * its transition_using_threads ECALLs inside the enclave, each holding one TCS for the
+ * enclave's life (so at most NumTCS - 1: one TCS stays for ordinary calls). A call no worker
+ * takes at once runs as an ordinary one. 0: none (those calls are ordinary). */
 typedef struct ccbox_enclave_setting_switchless {
     uint32_t host_workers;
+    uint32_t enclave_workers;
 } ccbox_enclave_setting_switchless_t;
 #define CCBOX_MAX_SWITCHLESS_WORKERS 64u
 
@@ -73,6 +77,13 @@ ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave);
 ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id, const void* input_buffer,
                                            size_t input_buffer_size, void* output_buffer, size_t output_buffer_size,
                                            size_t* output_bytes_written);
+/* The same ECALL through an enclave worker (a transition_using_threads ECALL): this thread does
+ * not enter the enclave. An ordinary ECALL when the enclave has no enclave workers, when every
+ * one is busy, or when this thread is already inside the enclave (in an OCALL). */
+ccbox_result_t ccbox_switchless_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id,
+                                                      const void* input_buffer, size_t input_buffer_size,
+                                                      void* output_buffer, size_t output_buffer_size,
+                                                      size_t* output_bytes_written);
 
 /* For generated code: callee-allocated [out] data (Open Enclave's deep-copied [out], docs/edl.md)
  * travels in host memory the enclave can reach.

@@ -44,6 +44,9 @@ typedef struct ccbox_exit {
 enum {
     CCBOX_ECALL_INIT = CCBOX_BUILTIN_CALL_BASE + 0,      /* input: ccbox_init_args_t */
     CCBOX_ECALL_TERMINATE = CCBOX_BUILTIN_CALL_BASE + 1, /* run destructors and atexit handlers */
+    /* An enclave worker for switchless ECALLs: serves the queue until its `stop` is set.
+     * input: ccbox_switchless_worker_args_t */
+    CCBOX_ECALL_SWITCHLESS_WORKER = CCBOX_BUILTIN_CALL_BASE + 2,
 };
 
 /* OCALLs built into the host runtime. */
@@ -58,6 +61,9 @@ enum {
     CCBOX_OCALL_QE_TARGET_INFO = CCBOX_BUILTIN_CALL_BASE + 6, /* out: TARGETINFO (512 B) */
     CCBOX_OCALL_GET_QUOTE = CCBOX_BUILTIN_CALL_BASE + 7,      /* in: REPORT (432 B)  out: quote */
     CCBOX_OCALL_SWITCHLESS = CCBOX_BUILTIN_CALL_BASE + 8, /* out: u64 queue, u64 slot count; NOT_FOUND: no workers */
+    /* An idle enclave worker waits in the host until the ECALL queue's doorbell moves on from
+     * the value it saw (or stop is set). in: u32 doorbell value seen */
+    CCBOX_OCALL_SWITCHLESS_PARK = CCBOX_BUILTIN_CALL_BASE + 9,
 };
 
 /* Switchless OCALLs (docs/call-abi.md): a queue of slots in untrusted memory. The enclave claims
@@ -83,6 +89,44 @@ typedef struct ccbox_switchless_slot {
     uint64_t output_written;
     uint64_t reserved;
 } ccbox_switchless_slot_t;
+
+/* Switchless ECALLs (docs/call-abi.md): a queue in untrusted memory that enclave workers (host
+ * threads inside CCBOX_ECALL_SWITCHLESS_WORKER, each holding a TCS) serve. The host claims a
+ * FREE slot, fills it with the slot's next ticket (`sequence`: 1, 2, ... per slot) and posts
+ * REQUEST; a worker takes it (REQUEST -> TAKEN), copies the slot once, and runs it only if
+ * the ticket is the next one the enclave itself expects for that slot (a counter in enclave
+ * memory, advanced by compare-and-swap): so no request runs twice, whatever the host rewrites.
+ * It answers (result, output_written, DONE); the host frees the slot. A request no worker took
+ * is withdrawn (REQUEST -> CLAIMED) and made as an ordinary ECALL, its ticket unused. */
+typedef struct ccbox_switchless_ecall_slot {
+    uint32_t state;  /* CCBOX_SWITCHLESS_*, accessed with atomic operations only */
+    uint32_t result; /* ccbox_result_t, written by the worker */
+    uint64_t sequence;
+    uint64_t function_id;
+    uint64_t input_buffer; /* untrusted addresses, as in ccbox_call_slot_t */
+    uint64_t input_size;
+    uint64_t output_buffer;
+    uint64_t output_size;
+    uint64_t output_written;
+} ccbox_switchless_ecall_slot_t;
+
+/* The queue's header; `slot_count` slots follow it. Every field is host-writable: `stop`
+ * and `doorbell` can only make workers return or wake. */
+typedef struct ccbox_switchless_ecall_queue {
+    uint32_t stop;     /* non-zero: workers return from CCBOX_ECALL_SWITCHLESS_WORKER */
+    uint32_t doorbell; /* futex word: bumped by the host when it posts while workers are parked */
+    uint32_t parked;   /* workers parked, or about to (the host rings the doorbell if any) */
+    uint32_t reserved0;
+    uint64_t reserved[7];
+    /* ccbox_switchless_ecall_slot_t slots[slot_count]; */
+} ccbox_switchless_ecall_queue_t;
+
+/* Input of CCBOX_ECALL_SWITCHLESS_WORKER. Every worker of an enclave names the same queue:
+ * the first one fixes it for the enclave's life. */
+typedef struct ccbox_switchless_worker_args {
+    uint64_t queue;      /* untrusted address of a ccbox_switchless_ecall_queue_t */
+    uint64_t slot_count; /* 1 .. CCBOX_SWITCHLESS_MAX_SLOTS */
+} ccbox_switchless_worker_args_t;
 
 /* One call crossing the boundary, in untrusted memory. The side that is called reads the
  * slot once (it copies it) and never trusts any field. */

@@ -156,6 +156,12 @@ ccbox_result_t builtin_ocall(ccbox_enclave* enclave, ccbox_call_slot_t& s) {
             }
             return CCBOX_OK;
         }
+        case CCBOX_OCALL_SWITCHLESS_PARK: {
+            uint32_t seen;
+            if (!read_input(s, &seen))
+                return CCBOX_INVALID_PARAMETER;
+            return park_enclave_worker(enclave, seen);
+        }
         case CCBOX_OCALL_SWITCHLESS: {
             if (!enclave->switchless)
                 return CCBOX_NOT_FOUND;
@@ -212,7 +218,16 @@ public:
         t_active = call_.outer;
         if (!outer_)
             enclave_->tcs_busy[call_.tcs].store(false, std::memory_order_release);
-        enclave_->active_calls.fetch_sub(1, std::memory_order_acq_rel);
+        if (!reserved_)
+            enclave_->active_calls.fetch_sub(1, std::memory_order_acq_rel);
+    }
+    // An enclave worker's call on the TCS reserved for it (reserve_tcs): not counted among the
+    // calls that keep ccbox_terminate_enclave from running, which stops the workers itself.
+    void acquire_reserved(uint32_t tcs) {
+        call_.tcs = tcs;
+        call_.depth = 0;
+        acquired_ = reserved_ = true;
+        t_active = &call_;
     }
     ccbox_result_t acquire() {
         if (outer_) {
@@ -235,6 +250,7 @@ private:
     const ActiveCall* outer_;
     ActiveCall call_{};
     bool acquired_ = false;
+    bool reserved_ = false;
 };
 
 // Shared memory holding copies of call buffers the enclave cannot reach directly.
@@ -367,6 +383,22 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
     return call(enclave, function_id, input, input_size, output, output_size, output_written, true);
 }
 
+bool reserve_tcs(ccbox_enclave* enclave, uint32_t* tcs) { return acquire_tcs(enclave, tcs); }
+
+ccbox_result_t call_enclave_on_reserved_tcs(ccbox_enclave* enclave, uint32_t tcs, uint32_t function_id,
+                                            const void* input, size_t input_size) {
+    if (enclave->aborted.load(std::memory_order_acquire)) {
+        enclave->tcs_busy[tcs].store(false, std::memory_order_release);
+        return CCBOX_ENCLAVE_ABORTED;
+    }
+    CallScope scope(enclave, nullptr);
+    scope.acquire_reserved(tcs);
+    size_t written = 0;
+    return run_call(enclave, scope, function_id, input, input_size, nullptr, 0, &written);
+}
+
+bool thread_is_inside(const ccbox_enclave* enclave) { return active_call_on(enclave) != nullptr; }
+
 ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
                                       size_t input_size, void* output, size_t output_size, size_t* output_written) {
     return call(enclave, function_id, input, input_size, output, output_size, output_written, false);
@@ -398,4 +430,16 @@ extern "C" ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, 
         return CCBOX_INVALID_PARAMETER;
     return ccbox::host::call_enclave(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
                                      output_buffer_size, output_bytes_written);
+}
+
+extern "C" ccbox_result_t ccbox_switchless_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id,
+                                                                 const void* input_buffer, size_t input_buffer_size,
+                                                                 void* output_buffer, size_t output_buffer_size,
+                                                                 size_t* output_bytes_written) {
+    ccbox::host::clear_last_error();
+    if (!enclave || enclave->magic != ccbox::host::kEnclaveMagic || function_id >= CCBOX_BUILTIN_CALL_BASE ||
+        (input_buffer_size && !input_buffer) || (output_buffer_size && !output_buffer))
+        return CCBOX_INVALID_PARAMETER;
+    return ccbox::host::switchless_call_enclave(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
+                                                output_buffer_size, output_bytes_written);
 }

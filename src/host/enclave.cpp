@@ -10,6 +10,7 @@
 #include <cstring>
 
 ccbox_enclave::~ccbox_enclave() {
+    ccbox::host::stop_enclave_workers(this);  // before the backend goes: they are inside it
     ccbox::host::stop_switchless(this);  // the workers use the enclave's memory
     for (auto& channel : channels) {
         backend->free_shared(channel.slots);
@@ -137,12 +138,13 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
     *enclave = nullptr;
     if (setting_count && !settings)
         return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: setting_count without settings");
-    uint32_t switchless_workers = 0;
+    uint32_t switchless_workers = 0, enclave_workers = 0;
     for (uint32_t i = 0; i < setting_count; ++i) {
         if (settings[i].setting_type == CCBOX_ENCLAVE_SETTING_SWITCHLESS) {
             if (!settings[i].u.switchless)
                 return fail(CCBOX_INVALID_PARAMETER, "ccbox_create_enclave: CCBOX_ENCLAVE_SETTING_SWITCHLESS without a value");
             switchless_workers = settings[i].u.switchless->host_workers;
+            enclave_workers = settings[i].u.switchless->enclave_workers;
         } else if (settings[i].setting_type != CCBOX_ENCLAVE_SETTING_PLATFORM) {
             return fail(CCBOX_INVALID_PARAMETER,
                         "ccbox_create_enclave: unknown setting type " + std::to_string(settings[i].setting_type));
@@ -152,6 +154,10 @@ extern "C" ccbox_result_t ccbox_create_enclave(const char* path, uint32_t flags,
     if (!created.ok())
         return fail(created.error());
     if (auto started = start_switchless(created.value(), switchless_workers); !started.ok()) {
+        (void)ccbox_terminate_enclave(created.value());
+        return fail(started.error());
+    }
+    if (auto started = start_enclave_workers(created.value(), enclave_workers); !started.ok()) {
         (void)ccbox_terminate_enclave(created.value());
         return fail(started.error());
     }
@@ -165,6 +171,9 @@ extern "C" ccbox_result_t ccbox_terminate_enclave(ccbox_enclave_t* enclave) {
         return CCBOX_INVALID_PARAMETER;
     if (enclave->active_calls.load(std::memory_order_acquire) != 0)
         return fail(CCBOX_BUSY, "ccbox_terminate_enclave: calls into the enclave are still in progress");
+    // The enclave workers are inside the enclave for its whole life: they return first (their
+    // ECALLs are not among active_calls), so that the enclave sees no other TCS inside.
+    stop_enclave_workers(enclave);
     ccbox_result_t result = CCBOX_OK;
     if (enclave->initialized && !enclave->aborted.load(std::memory_order_acquire)) {
         result = call_enclave(enclave, CCBOX_ECALL_TERMINATE, nullptr, 0, nullptr, 0, nullptr);

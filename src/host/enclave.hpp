@@ -6,6 +6,7 @@
 
 #include "host/backend.hpp"
 #include "host/switchless.hpp"
+#include "host/switchless_ecall.hpp"
 
 #include <atomic>
 #include <memory>
@@ -46,6 +47,8 @@ struct ccbox_enclave {
     std::unordered_map<void*, size_t> allocations;
     // Switchless OCALLs: the queue and its host workers (none unless the setting asks).
     std::unique_ptr<ccbox::host::SwitchlessQueue> switchless;
+    // Switchless ECALLs: the queue and the enclave workers (none unless the setting asks).
+    std::unique_ptr<ccbox::host::EnclaveWorkers> enclave_workers;
 
     ~ccbox_enclave();
 };
@@ -74,6 +77,14 @@ ccbox_result_t call_enclave(ccbox_enclave* enclave, uint32_t function_id, const 
 // use it to show that the enclave's own checks hold. Not part of the public API.
 ccbox_result_t call_enclave_unchecked(ccbox_enclave* enclave, uint32_t function_id, const void* input,
                                       size_t input_size, void* output, size_t output_size, size_t* output_written);
+
+// Enclave workers (switchless_ecall.cpp): a free TCS taken for a worker's whole life, and the
+// worker's ECALL on it (which frees it when it returns). Not counted in active_calls.
+bool reserve_tcs(ccbox_enclave* enclave, uint32_t* tcs);
+ccbox_result_t call_enclave_on_reserved_tcs(ccbox_enclave* enclave, uint32_t tcs, uint32_t function_id,
+                                            const void* input, size_t input_size);
+// Whether the calling thread is inside this enclave (running one of its OCALLs).
+bool thread_is_inside(const ccbox_enclave* enclave);
 
 // The CCBOX_ECALL_INIT arguments the host library sends this enclave.
 ccbox_init_args_t init_args_for(const ccbox_enclave* enclave);

@@ -53,6 +53,7 @@ void work(ccbox_enclave* enclave, SwitchlessQueue* q) {
             if (load(&slot->state) == CCBOX_SWITCHLESS_REQUEST &&
                 cas(&slot->state, CCBOX_SWITCHLESS_REQUEST, CCBOX_SWITCHLESS_TAKEN)) {
                 serve(enclave, slot);
+                q->served.fetch_add(1, std::memory_order_relaxed);
                 served = true;
             }
         }

@@ -22,7 +22,8 @@ std::string hex(uint64_t v) {
 
 // Checks OE's settings and takes the number of switchless host workers from them; returns OE_OK
 // or the failure (already reported).
-oe_result_t check_settings(const oe_enclave_setting_t* settings, uint32_t count, size_t* host_workers) {
+oe_result_t check_settings(const oe_enclave_setting_t* settings, uint32_t count, size_t* host_workers,
+                           size_t* enclave_workers) {
     if (count && !settings)
         return fail(OE_INVALID_PARAMETER, "oe_create_enclave: setting_count is " + std::to_string(count) +
                                               " but settings is NULL");
@@ -33,9 +34,10 @@ oe_result_t check_settings(const oe_enclave_setting_t* settings, uint32_t count,
         case OE_ENCLAVE_SETTING_CONTEXT_SWITCHLESS:
             if (!s.u.context_switchless_setting)
                 return fail(OE_INVALID_PARAMETER, where + ": OE_ENCLAVE_SETTING_CONTEXT_SWITCHLESS without a value");
-            // Host workers serve transition_using_threads OCALLs; ECALLs stay ordinary calls,
-            // the path Open Enclave takes when no enclave worker is free (docs/openenclave.md).
+            // Host workers serve transition_using_threads OCALLs, enclave workers (each on a TCS
+            // of its own) transition_using_threads ECALLs (docs/openenclave.md).
             *host_workers = s.u.context_switchless_setting->max_host_workers;
+            *enclave_workers = s.u.context_switchless_setting->max_enclave_workers;
             break;
         case OE_SGX_ENCLAVE_CONFIG_DATA:
             if (!s.u.config_data)
@@ -109,12 +111,18 @@ oe_result_t oe_create_enclave(const char* path, oe_enclave_type_t type, uint32_t
     if (flags & OE_ENCLAVE_FLAG_RESERVED)
         return fail(OE_INVALID_PARAMETER, "oe_create_enclave: unknown flags " + hex(flags & OE_ENCLAVE_FLAG_RESERVED));
     size_t host_workers = 0;
-    if (oe_result_t r = check_settings(settings, setting_count, &host_workers); r != OE_OK)
+    size_t enclave_workers = 0;
+    if (oe_result_t r = check_settings(settings, setting_count, &host_workers, &enclave_workers); r != OE_OK)
         return r;
     if (host_workers > CCBOX_MAX_SWITCHLESS_WORKERS)
         return fail(OE_INVALID_PARAMETER, "oe_create_enclave: max_host_workers is " + std::to_string(host_workers) +
                                               ", at most " + std::to_string(CCBOX_MAX_SWITCHLESS_WORKERS));
-    ccbox_enclave_setting_switchless_t switchless{static_cast<uint32_t>(host_workers)};
+    if (enclave_workers > CCBOX_MAX_SWITCHLESS_WORKERS)
+        return fail(OE_INVALID_PARAMETER, "oe_create_enclave: max_enclave_workers is " +
+                                              std::to_string(enclave_workers) + ", at most " +
+                                              std::to_string(CCBOX_MAX_SWITCHLESS_WORKERS));
+    ccbox_enclave_setting_switchless_t switchless{static_cast<uint32_t>(host_workers),
+                                                  static_cast<uint32_t>(enclave_workers)};
     ccbox_enclave_setting_t ccbox_setting{};
     ccbox_setting.setting_type = CCBOX_ENCLAVE_SETTING_SWITCHLESS;
     ccbox_setting.u.switchless = &switchless;

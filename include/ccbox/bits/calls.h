@@ -25,6 +25,7 @@ typedef void (*ccbox_ocall_func_t)(const uint8_t* input_buffer, size_t input_buf
                                    size_t* output_bytes_written);
 
 #define CCBOX_ECALL_FLAG_PUBLIC 0x1u /* callable by the host at any time, not only from allow()ed OCALLs */
+#define CCBOX_ECALL_FLAG_SWITCHLESS 0x2u /* transition_using_threads: enclave workers may run it (if also public) */
 
 typedef struct ccbox_ecall_info {
     ccbox_ecall_fn_t function;

@@ -9,6 +9,7 @@
 
 #include "enclave/core/enclave_state.h"
 #include "enclave/core/lifecycle_state.h"
+#include "enclave/core/switchless_worker.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ ccbox_result_t admit(const ThreadState* ts, uintptr_t td, const ccbox_call_slot_
     if (ts->depth > 0) {
         if (ccbox_result_t r = check_nested(td); r != CCBOX_OK)
             return r;
-        if (id == CCBOX_ECALL_INIT || id == CCBOX_ECALL_TERMINATE)
+        if (id == CCBOX_ECALL_INIT || id == CCBOX_ECALL_TERMINATE || id == CCBOX_ECALL_SWITCHLESS_WORKER)
             return CCBOX_ECALL_NOT_ALLOWED;  // never from inside an OCALL
         return check_allowed(ts, id);
     }
@@ -72,6 +73,10 @@ ccbox_result_t admit(const ThreadState* ts, uintptr_t td, const ccbox_call_slot_
                                                                                  : CCBOX_INVALID_PARAMETER;
     else if (id == CCBOX_ECALL_TERMINATE)
         r = begin_termination();
+    else if (id == CCBOX_ECALL_SWITCHLESS_WORKER)
+        r = slot.input_size == sizeof(ccbox_switchless_worker_args_t) && slot.output_size == 0
+                ? CCBOX_OK
+                : CCBOX_INVALID_PARAMETER;
     else
         r = check_allowed(ts, id);
     if (r != CCBOX_OK) {
@@ -102,6 +107,8 @@ ccbox_result_t handle_terminate() {
     return CCBOX_OK;
 }
 
+}  // namespace
+
 // Runs an admitted ECALL with enclave copies of its buffers.
 ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, uint64_t* written_out) {
     const uint64_t id = slot.function_id;
@@ -126,6 +133,8 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, uint64_t* written_out) {
         memset(out, 0, out_size);
         if (id == CCBOX_ECALL_INIT) {
             result = handle_init(in, in_size);
+        } else if (id == CCBOX_ECALL_SWITCHLESS_WORKER) {
+            result = run_switchless_worker(in, in_size);
         } else {
             result = ccbox_ecall_table[id].function(in, in_size, out, out_size, &written);
             if (written > out_size) {
@@ -146,7 +155,6 @@ ccbox_result_t run_ecall(const ccbox_call_slot_t& slot, uint64_t* written_out) {
     return result;
 }
 
-}  // namespace
 }  // namespace ccbox::enclave
 
 using namespace ccbox::enclave;

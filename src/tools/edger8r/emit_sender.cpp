@@ -184,8 +184,10 @@ private:
     void call() {
         std::string id = function_id_name(plan_, f_.function->name);
         if (host_)
-            w_.line("_ccb_result = ccbox_call_enclave_function(_ccb_enclave, " + id +
-                    ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
+            w_.line(std::string("_ccb_result = ") +
+                    (f_.function->switchless ? "ccbox_switchless_call_enclave_function(_ccb_enclave, "
+                                             : "ccbox_call_enclave_function(_ccb_enclave, ") +
+                    id + ", _ccb_in, _ccb_in_size, _ccb_out, _ccb_out_size, &_ccb_written);");
         else
             w_.line(std::string("_ccb_result = ") +
                     (f_.function->switchless && !f_.callee_allocates ? "ccbox_switchless_call_host_function("

@@ -74,9 +74,13 @@ void emit_enclave_tables(CodeWriter& w, const Plan& plan) {
     w.line();
     w.line("const ccbox_ecall_info_t ccbox_ecall_table[] = {");
     w.indent();
-    for (const FunctionPlan& f : plan.ecalls)
-        w.line("{_ccb_recv_" + f.function->name + ", " +
-               (f.function->is_public ? "CCBOX_ECALL_FLAG_PUBLIC" : "0u") + ", \"" + f.function->name + "\"},");
+    for (const FunctionPlan& f : plan.ecalls) {
+        std::string flags = f.function->is_public ? "CCBOX_ECALL_FLAG_PUBLIC" : "";
+        if (f.function->switchless)
+            flags += flags.empty() ? "CCBOX_ECALL_FLAG_SWITCHLESS" : " | CCBOX_ECALL_FLAG_SWITCHLESS";
+        w.line("{_ccb_recv_" + f.function->name + ", " + (flags.empty() ? "0u" : flags) + ", \"" + f.function->name +
+               "\"},");
+    }
     if (plan.ecalls.empty())
         w.line("{NULL, 0u, NULL},");
     w.dedent();

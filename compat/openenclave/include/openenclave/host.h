@@ -42,9 +42,10 @@ typedef enum _oe_enclave_setting_type {
     OE_EXTENDED_ENCLAVE_INITIALIZATION_DATA = 0x976a8f66, /* refused: ccbox has no EEID */
 } oe_enclave_setting_type_t;
 
-/* Switchless calls (transition_using_threads): max_host_workers host threads serve OCALLs
- * (ccbox's CCBOX_ENCLAVE_SETTING_SWITCHLESS, at most 64). ccbox has no enclave workers yet:
- * switchless ECALLs are ordinary ECALLs (docs/openenclave.md). */
+/* Switchless calls (transition_using_threads): max_host_workers host threads serve OCALLs and
+ * max_enclave_workers threads serve ECALLs inside the enclave, each holding a TCS for the
+ * enclave's life, so at most NumTCS - 1 (ccbox's CCBOX_ENCLAVE_SETTING_SWITCHLESS, at most 64
+ * each; docs/openenclave.md). */
 typedef struct _oe_enclave_setting_context_switchless {
     size_t max_host_workers;
     size_t max_enclave_workers;

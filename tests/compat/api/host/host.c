@@ -143,8 +143,10 @@ int main(int argc, const char* argv[])
     CHECK(log_calls >= 1 && strstr(log_text, "/nonexistent/enclave.signed") != NULL);
     CHECK(oe_log_set_callback(NULL, NULL) == OE_OK);
 
-    /* a real enclave, with the switchless setting and an ignorable CONFIGID */
-    oe_enclave_setting_context_switchless_t switchless = {1, 1};
+    /* a real enclave, with the switchless setting and an ignorable CONFIGID. No enclave worker:
+     * one would hold one of the two TCSs, and the tests below make two ECALLs at once (the
+     * enclave workers are tested in tests/runtime/switchless and by OE's switchless sample). */
+    oe_enclave_setting_context_switchless_t switchless = {1, 0};
     config.ignore_if_unsupported = true;
     oe_enclave_setting_t settings[] = {
         {.setting_type = OE_ENCLAVE_SETTING_CONTEXT_SWITCHLESS, .u.context_switchless_setting = &switchless},
