@@ -1,8 +1,8 @@
 # The EDL parser fuzzer (tests/edl/fuzz/edl_parser_fuzzer.cpp). libFuzzer needs clang; the
 # project is built with gcc, so the fuzzer is compiled by a custom command with clang++ and
-# run by CTest for a bounded time (EDL_FUZZ_SECONDS, default 30).
+# run by CTest for a bounded time (EDL_FUZZ_SECONDS, default 12).
 find_program(EDL_FUZZ_CLANGXX NAMES clang++-14 clang++)
-set(EDL_FUZZ_SECONDS 30 CACHE STRING "How long the edl_parser_fuzz test fuzzes")
+set(EDL_FUZZ_SECONDS 12 CACHE STRING "How long the edl_parser_fuzz test fuzzes")
 if(NOT CCBOX_BUILD_FUZZERS OR NOT EDL_FUZZ_CLANGXX)
   message(STATUS "edl_parser_fuzzer: not built (CCBOX_BUILD_FUZZERS off or no clang++)")
   return()
