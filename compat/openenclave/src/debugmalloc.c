@@ -6,7 +6,6 @@
 
 #include <malloc.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,24 +45,33 @@ static void record(void* p, size_t size, void* caller)
     pthread_mutex_unlock(&lock);
 }
 
-/* By address: realloc's old pointer is forgotten after the call, when it may be dangling. */
-static void forget_address(uintptr_t address)
+/* Takes p's record out of the list (NULL if it has none). */
+static struct block* take(void* p)
 {
-    if (!address)
-        return;
+    struct block* found = NULL;
+    if (!p)
+        return NULL;
     pthread_mutex_lock(&lock);
     for (struct block** link = &blocks; *link; link = &(*link)->next) {
-        if ((uintptr_t)(*link)->ptr == address) {
-            struct block* b = *link;
-            *link = b->next;
-            free(b);
+        if ((*link)->ptr == p) {
+            found = *link;
+            *link = found->next;
             break;
         }
     }
     pthread_mutex_unlock(&lock);
+    return found;
 }
 
-static void forget(void* p) { forget_address((uintptr_t)p); }
+static void put_back(struct block* b)
+{
+    pthread_mutex_lock(&lock);
+    b->next = blocks;
+    blocks = b;
+    pthread_mutex_unlock(&lock);
+}
+
+static void forget(void* p) { free(take(p)); }
 
 /* As Open Enclave's debug malloc: new blocks are zeroed, freed ones filled with 0x0D (to show
  * use after free). */
@@ -93,11 +101,22 @@ void* oe_calloc(size_t nmemb, size_t size)
 
 void* oe_realloc(void* ptr, size_t size)
 {
-    uintptr_t old = (uintptr_t)ptr;
+    /* The old block's record is taken out first (its pointer may dangle after the call) and
+     * put back, moved or unchanged, by what realloc did. */
+    struct block* b = take(ptr);
     void* p = realloc(ptr, size);
-    if (p || size == 0)
-        forget_address(old);
-    record(p, size, __builtin_return_address(0));
+    if (!b) {
+        record(p, size, __builtin_return_address(0));
+    } else if (p) {
+        b->ptr = p;
+        b->size = size;
+        b->caller = __builtin_return_address(0);
+        put_back(b);
+    } else if (size != 0) {
+        put_back(b); /* failed: the old block stays as it was */
+    } else {
+        free(b); /* realloc(p, 0) freed p */
+    }
     return p;
 }
 
