@@ -65,7 +65,10 @@ public:
             ::execv(args[0], args.data());
             ::_exit(121);
         }
-        for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i)
+        // Ready when it answers, not when its socket file exists: bind() makes the file before
+        // listen() and the chmod to 0660 (a status request then is refused, and a test that
+        // asked first saw a null status).
+        for (int i = 0; i < 2000 && status().is_null(); ++i)
             ::usleep(5000);
         platform_ = {socket_.c_str(), nullptr};
         setting_.setting_type = CCBOX_ENCLAVE_SETTING_PLATFORM;
