@@ -118,13 +118,12 @@ oe_result_t oe_remove_vectored_exception_handler(oe_vectored_exception_handler_t
 
 static oe_result_t no_host_module(const char* name)
 {
-    fprintf(stderr, "%s: not supported: ccbox enclaves have no host file system, sockets, resolver or epoll\n", name);
+    fprintf(stderr, "%s: not supported: ccbox enclaves have no host file system or epoll\n", name);
     return OE_UNSUPPORTED;
 }
 
 oe_result_t oe_load_module_host_file_system(void) { return no_host_module("oe_load_module_host_file_system"); }
-oe_result_t oe_load_module_host_socket_interface(void) { return no_host_module("oe_load_module_host_socket_interface"); }
-oe_result_t oe_load_module_host_resolver(void) { return no_host_module("oe_load_module_host_resolver"); }
+/* oe_load_module_host_socket_interface and _resolver: hostsock.c and hostresolver.c (openenclave::oehostsock). */
 oe_result_t oe_load_module_host_epoll(void) { return no_host_module("oe_load_module_host_epoll"); }
 
 /* ---- logging ---- */

@@ -7,6 +7,7 @@
 //
 // Exit status: 0 success, 1 failure (the message says what), 2 bad command line.
 #include "support/file_io.hpp"
+#include "support/hex.hpp"
 #include "tools/ccbox/inspect.hpp"
 #include "tools/ccbox/signing.hpp"
 
@@ -112,6 +113,18 @@ int main_impl(int argc, char** argv) {
         if (!report.ok())
             return report_error(report.error());
         std::cout << format_report_text(*report);
+        // OE's own dump lines (key=value), which OE's samples parse: attested_tls's
+        // gen_mrenclave_header.sh takes the server's MRENCLAVE from "mrenclave=".
+        std::cout << "\n=== SGX Enclave Properties:\n";
+        const auto& sig = report->sigstruct;
+        std::cout << "product_id=" << sig.isvprodid << "\nsecurity_version=" << sig.isvsvn << "\n";
+        if (report->config) {
+            const auto& c = *report->config;
+            std::cout << "debug=" << ((c.flags & CCBOX_CONFIG_FLAG_DEBUG) ? 1 : 0) << "\nnum_heap_pages="
+                      << c.num_heap_pages << "\nnum_stack_pages=" << c.num_stack_pages << "\nnum_tcs=" << c.num_tcs
+                      << "\n";
+        }
+        std::cout << "mrenclave=" << to_hex(sig.enclavehash) << "\nmrsigner=" << to_hex(report->mrsigner) << "\n";
         return report->all_checks_passed() ? 0 : 1;
     }
     return 2;

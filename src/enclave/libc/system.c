@@ -25,7 +25,7 @@ ssize_t ccbox_libc_write(int fd, const void* data, size_t size)
     }
     return (ssize_t)n;
 }
-CCBOX_LIBC_EXPORT(write)
+CCBOX_LIBC_EXPORT_WEAK(write)
 
 ssize_t ccbox_libc_read(int fd, void* data, size_t size)
 {
@@ -34,7 +34,7 @@ ssize_t ccbox_libc_read(int fd, void* data, size_t size)
     errno = fd == 0 ? ENOSYS : EBADF;
     return -1;
 }
-CCBOX_LIBC_EXPORT(read)
+CCBOX_LIBC_EXPORT_WEAK(read)
 
 int ccbox_libc_close(int fd)
 {
@@ -43,7 +43,7 @@ int ccbox_libc_close(int fd)
     errno = EBADF;
     return -1;
 }
-CCBOX_LIBC_EXPORT(close)
+CCBOX_LIBC_EXPORT_WEAK(close)
 
 long ccbox_libc_sysconf(int name)
 {

@@ -35,49 +35,49 @@ int ccbox_libc_socket(int domain, int type, int protocol)
     (void)domain, (void)type, (void)protocol;
     return no_system();
 }
-CCBOX_LIBC_EXPORT(socket)
+CCBOX_LIBC_EXPORT_WEAK(socket)
 
 int ccbox_libc_bind(int fd, const struct sockaddr* address, ccbox_socklen_t length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(bind)
+CCBOX_LIBC_EXPORT_WEAK(bind)
 
 int ccbox_libc_connect(int fd, const struct sockaddr* address, ccbox_socklen_t length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(connect)
+CCBOX_LIBC_EXPORT_WEAK(connect)
 
 int ccbox_libc_listen(int fd, int backlog)
 {
     (void)fd, (void)backlog;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(listen)
+CCBOX_LIBC_EXPORT_WEAK(listen)
 
 int ccbox_libc_accept(int fd, struct sockaddr* restrict address, ccbox_socklen_t* restrict length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(accept)
+CCBOX_LIBC_EXPORT_WEAK(accept)
 
 int ccbox_libc_shutdown(int fd, int how)
 {
     (void)fd, (void)how;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(shutdown)
+CCBOX_LIBC_EXPORT_WEAK(shutdown)
 
 int ccbox_libc_getsockname(int fd, struct sockaddr* restrict address, ccbox_socklen_t* restrict length)
 {
     (void)fd, (void)address, (void)length;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(getsockname)
+CCBOX_LIBC_EXPORT_WEAK(getsockname)
 
 int ccbox_libc_getsockopt(int fd, int level, int name, void* restrict value, ccbox_socklen_t* restrict length)
 {
@@ -91,7 +91,7 @@ int ccbox_libc_setsockopt(int fd, int level, int name, const void* value, ccbox_
     (void)fd, (void)level, (void)name, (void)value, (void)length;
     return not_a_socket();
 }
-CCBOX_LIBC_EXPORT(setsockopt)
+CCBOX_LIBC_EXPORT_WEAK(setsockopt)
 
 ssize_t ccbox_libc_sendmsg(int fd, const struct msghdr* message, int flags)
 {
@@ -149,13 +149,13 @@ int ccbox_libc_getaddrinfo(const char* restrict node, const char* restrict servi
     errno = ENOSYS;
     return CCBOX_EAI_SYSTEM;
 }
-CCBOX_LIBC_EXPORT(getaddrinfo)
+CCBOX_LIBC_EXPORT_WEAK(getaddrinfo)
 
 void ccbox_libc_freeaddrinfo(struct addrinfo* list)
 {
     (void)list; /* getaddrinfo never returns a list */
 }
-CCBOX_LIBC_EXPORT(freeaddrinfo)
+CCBOX_LIBC_EXPORT_WEAK(freeaddrinfo)
 
 int ccbox_libc_getnameinfo(const struct sockaddr* restrict address, ccbox_socklen_t length, char* restrict host,
                            ccbox_socklen_t host_size, char* restrict service, ccbox_socklen_t service_size, int flags)
