@@ -99,11 +99,6 @@ void* oe_calloc(size_t nmemb, size_t size)
     return p;
 }
 
-/* gcc 12 at -O2 takes the address kept in `old` for a use of the freed pointer (it is only
- * compared with the recorded addresses, never dereferenced). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpragmas"
-#pragma GCC diagnostic ignored "-Wuse-after-free"
 void* oe_realloc(void* ptr, size_t size)
 {
     /* The old block's record is taken out first (its pointer may dangle after the call) and
@@ -124,7 +119,6 @@ void* oe_realloc(void* ptr, size_t size)
     }
     return p;
 }
-#pragma GCC diagnostic pop
 
 void* oe_memalign(size_t alignment, size_t size)
 {
