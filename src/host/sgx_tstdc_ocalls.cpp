@@ -1,5 +1,5 @@
 // The host side of include/ccbox/sgx/sgx_tstdc.edl and sgx_pthread.edl, the Intel SGX SDK's
-// system OCALLs under their own names (docs/edl.md, "System EDLs"). The enclave trusts none of
+// system OCALLs under their own names (docs/edl-dialects.md, "System EDLs"). The enclave trusts none of
 // these answers: CPUID from the host is what it is on SGX hardware, a hint; an event wake-up
 // only says "look again".
 #include <cerrno>

@@ -1,4 +1,4 @@
-/* Intel SGX SDK source compatibility (docs/edl.md, "Intel SGX SDK style"): sgx_status_t is
+/* Intel SGX SDK source compatibility (docs/edl-dialects.md, "Intel SGX SDK style"): sgx_status_t is
  * ccbox_result_t, so the generated proxies, which return ccbox_result_t, return what Intel-style
  * code expects. The SGX_ERROR_* names that have a ccbox meaning are ccbox's codes with that
  * meaning; their numbers are ccbox's, not Intel's. Names without a ccbox meaning are not defined,
