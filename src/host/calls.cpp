@@ -418,6 +418,14 @@ ccbox_result_t ring_tcs_unchecked(ccbox_enclave* enclave, uint32_t tcs, uint32_t
     return result;
 }
 
+// The arguments both public ECALL entry points take: a live enclave, a user function id (not a
+// built-in call), and a buffer wherever a size says there is one.
+bool valid_user_call(const ccbox_enclave_t* enclave, uint32_t function_id, const void* input_buffer,
+                     size_t input_buffer_size, const void* output_buffer, size_t output_buffer_size) {
+    return enclave && enclave->magic == kEnclaveMagic && function_id < CCBOX_BUILTIN_CALL_BASE &&
+           (!input_buffer_size || input_buffer) && (!output_buffer_size || output_buffer);
+}
+
 }  // namespace ccbox::host
 
 extern "C" ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, uint32_t function_id,
@@ -425,8 +433,8 @@ extern "C" ccbox_result_t ccbox_call_enclave_function(ccbox_enclave_t* enclave, 
                                                       void* output_buffer, size_t output_buffer_size,
                                                       size_t* output_bytes_written) {
     ccbox::host::clear_last_error();
-    if (!enclave || enclave->magic != ccbox::host::kEnclaveMagic || function_id >= CCBOX_BUILTIN_CALL_BASE ||
-        (input_buffer_size && !input_buffer) || (output_buffer_size && !output_buffer))
+    if (!ccbox::host::valid_user_call(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
+                                      output_buffer_size))
         return CCBOX_INVALID_PARAMETER;
     return ccbox::host::call_enclave(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
                                      output_buffer_size, output_bytes_written);
@@ -437,8 +445,8 @@ extern "C" ccbox_result_t ccbox_switchless_call_enclave_function(ccbox_enclave_t
                                                                  void* output_buffer, size_t output_buffer_size,
                                                                  size_t* output_bytes_written) {
     ccbox::host::clear_last_error();
-    if (!enclave || enclave->magic != ccbox::host::kEnclaveMagic || function_id >= CCBOX_BUILTIN_CALL_BASE ||
-        (input_buffer_size && !input_buffer) || (output_buffer_size && !output_buffer))
+    if (!ccbox::host::valid_user_call(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
+                                      output_buffer_size))
         return CCBOX_INVALID_PARAMETER;
     return ccbox::host::switchless_call_enclave(enclave, function_id, input_buffer, input_buffer_size, output_buffer,
                                                 output_buffer_size, output_bytes_written);
